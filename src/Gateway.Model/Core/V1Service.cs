@@ -1,0 +1,29 @@
+// SPDX-License-Identifier: Apache-2.0
+using System.Collections.Immutable;
+using System.Text.Json.Serialization;
+using Gateway.Model.Meta;
+
+namespace Gateway.Model.Core;
+
+public sealed record V1Service : KubernetesObject
+{
+    public ServiceSpec Spec { get; init; } = new();
+}
+
+public sealed record ServiceSpec
+{
+    public string? Type { get; init; }
+    public string? ClusterIP { get; init; }
+    public ImmutableArray<ServicePort> Ports { get; init; } = [];
+}
+
+public sealed record ServicePort
+{
+    public string? Name { get; init; }
+    public int Port { get; init; }
+    /// <summary>A number or a named container port; kept as text because both forms are legal.</summary>
+    [JsonConverter(typeof(IntOrStringConverter))]
+    public string? TargetPort { get; init; }
+    public string? Protocol { get; init; }
+    public string? AppProtocol { get; init; }
+}

@@ -1,0 +1,18 @@
+// SPDX-License-Identifier: Apache-2.0
+using Gateway.Model.Meta;
+
+namespace Gateway.Model.Extensions;
+
+/// <summary>Our GatewayClass parameters (gateway.seed.dev/v1alpha1 ProxyConfig).</summary>
+public sealed record V1Alpha1ProxyConfig : KubernetesObject
+{
+    public const string Group = "gateway.seed.dev";
+    public const string KindName = "ProxyConfig";
+
+    public ProxyConfigSpec Spec { get; init; } = new();
+}
+
+public sealed record ProxyConfigSpec
+{
+    public bool? AccessLog { get; init; }
+}

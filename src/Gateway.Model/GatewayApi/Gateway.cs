@@ -1,0 +1,102 @@
+// SPDX-License-Identifier: Apache-2.0
+using System.Collections.Immutable;
+using Gateway.Model.Meta;
+
+namespace Gateway.Model.GatewayApi;
+
+public sealed record V1Gateway : KubernetesObject
+{
+    public GatewaySpec Spec { get; init; } = new();
+    public GatewayStatus? Status { get; init; }
+}
+
+public sealed record GatewaySpec
+{
+    public string GatewayClassName { get; init; } = "";
+    public ImmutableArray<Listener> Listeners { get; init; } = [];
+    public ImmutableArray<GatewayAddress> Addresses { get; init; } = [];
+    public GatewayInfrastructure? Infrastructure { get; init; }
+}
+
+public sealed record Listener
+{
+    public string Name { get; init; } = "";
+    public string? Hostname { get; init; }
+    public int Port { get; init; }
+    public string Protocol { get; init; } = "";
+    public GatewayTlsConfig? Tls { get; init; }
+    public AllowedRoutes? AllowedRoutes { get; init; }
+}
+
+public sealed record GatewayTlsConfig
+{
+    public string? Mode { get; init; }
+    public ImmutableArray<SecretObjectReference> CertificateRefs { get; init; } = [];
+    public ImmutableDictionary<string, string>? Options { get; init; }
+}
+
+public sealed record SecretObjectReference
+{
+    public string? Group { get; init; }
+    public string? Kind { get; init; }
+    public string Name { get; init; } = "";
+    public string? Namespace { get; init; }
+}
+
+public sealed record AllowedRoutes
+{
+    public RouteNamespaces? Namespaces { get; init; }
+    public ImmutableArray<RouteGroupKind> Kinds { get; init; } = [];
+}
+
+public sealed record RouteNamespaces
+{
+    public string? From { get; init; }
+    public LabelSelector? Selector { get; init; }
+}
+
+public sealed record LabelSelector
+{
+    public ImmutableDictionary<string, string>? MatchLabels { get; init; }
+    public ImmutableArray<LabelSelectorRequirement> MatchExpressions { get; init; } = [];
+}
+
+public sealed record LabelSelectorRequirement
+{
+    public string Key { get; init; } = "";
+    public string Operator { get; init; } = "";
+    public ImmutableArray<string> Values { get; init; } = [];
+}
+
+public sealed record RouteGroupKind
+{
+    public string? Group { get; init; }
+    public string Kind { get; init; } = "";
+}
+
+public sealed record GatewayAddress
+{
+    public string? Type { get; init; }
+    public string Value { get; init; } = "";
+}
+
+public sealed record GatewayInfrastructure
+{
+    public ImmutableDictionary<string, string>? Labels { get; init; }
+    public ImmutableDictionary<string, string>? Annotations { get; init; }
+}
+
+public sealed record GatewayStatus
+{
+    public ImmutableArray<GatewayAddress> Addresses { get; init; } = [];
+    public ImmutableArray<Condition> Conditions { get; init; } = [];
+    public ImmutableArray<ListenerStatus> Listeners { get; init; } = [];
+}
+
+public sealed record ListenerStatus
+{
+    public required string Name { get; init; }
+    public ImmutableArray<RouteGroupKind> SupportedKinds { get; init; } = [];
+    public int AttachedRoutes { get; init; }
+    public ImmutableArray<Condition> Conditions { get; init; } = [];
+}

@@ -1,0 +1,42 @@
+// SPDX-License-Identifier: Apache-2.0
+using System.Collections.Immutable;
+using Gateway.Model.Core;
+using Gateway.Model.Extensions;
+using Gateway.Model.GatewayApi;
+
+namespace Gateway.Model;
+
+/// <summary>
+/// Every object a source watches, as one immutable value. Sources build it; the translator reads it.
+/// Order inside each array carries no meaning.
+/// </summary>
+public sealed record ResourceSnapshot
+{
+    public static readonly ResourceSnapshot Empty = new();
+
+    public ImmutableArray<V1GatewayClass> GatewayClasses { get; init; } = [];
+    public ImmutableArray<V1Gateway> Gateways { get; init; } = [];
+    public ImmutableArray<V1HTTPRoute> HTTPRoutes { get; init; } = [];
+    public ImmutableArray<V1GRPCRoute> GRPCRoutes { get; init; } = [];
+    public ImmutableArray<V1ReferenceGrant> ReferenceGrants { get; init; } = [];
+    public ImmutableArray<V1Service> Services { get; init; } = [];
+    public ImmutableArray<V1EndpointSlice> EndpointSlices { get; init; } = [];
+    public ImmutableArray<V1Secret> Secrets { get; init; } = [];
+    public ImmutableArray<V1Namespace> Namespaces { get; init; } = [];
+    public ImmutableArray<V1Alpha1ProxyConfig> ProxyConfigs { get; init; } = [];
+
+    /// <summary>Object counts by kind, for metrics and /status.</summary>
+    public IReadOnlyDictionary<string, int> CountByKind() => new SortedDictionary<string, int>(StringComparer.Ordinal)
+    {
+        ["GatewayClass"] = GatewayClasses.Length,
+        ["Gateway"] = Gateways.Length,
+        ["HTTPRoute"] = HTTPRoutes.Length,
+        ["GRPCRoute"] = GRPCRoutes.Length,
+        ["ReferenceGrant"] = ReferenceGrants.Length,
+        ["Service"] = Services.Length,
+        ["EndpointSlice"] = EndpointSlices.Length,
+        ["Secret"] = Secrets.Length,
+        ["Namespace"] = Namespaces.Length,
+        ["ProxyConfig"] = ProxyConfigs.Length,
+    };
+}

@@ -1,0 +1,27 @@
+// SPDX-License-Identifier: Apache-2.0
+using System.Collections.Immutable;
+
+namespace Gateway.Snapshot;
+
+/// <summary>One Gateway listener that the data plane serves.</summary>
+public sealed record Listener
+{
+    /// <summary>Stable id: gateway/{namespace}/{name}/listener/{listenerName}.</summary>
+    public required string Id { get; init; }
+
+    /// <summary>The owning Gateway as namespace/name. Listeners of different Gateways never share routes.</summary>
+    public required string Gateway { get; init; }
+
+    /// <summary>The IP address the listener binds.</summary>
+    public required string Address { get; init; }
+
+    public required int Port { get; init; }
+
+    public required ListenerProtocol Protocol { get; init; }
+
+    /// <summary>The listener hostname (exact or *.suffix); null matches every host.</summary>
+    public string? Hostname { get; init; }
+
+    /// <summary>Routes grouped by the hostname they answer for, most specific hostname first.</summary>
+    public ImmutableArray<VirtualHost> VirtualHosts { get; init; } = [];
+}

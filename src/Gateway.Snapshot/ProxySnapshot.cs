@@ -1,0 +1,21 @@
+// SPDX-License-Identifier: Apache-2.0
+using System.Collections.Immutable;
+
+namespace Gateway.Snapshot;
+
+/// <summary>
+/// Everything the data plane needs, as one immutable value. The translator builds it with Version 0;
+/// the publisher stamps a monotonically increasing version when the content changes.
+/// </summary>
+public sealed record ProxySnapshot
+{
+    public static readonly ProxySnapshot Empty = new();
+
+    public long Version { get; init; }
+
+    /// <summary>Gateway listeners, sorted by id.</summary>
+    public ImmutableArray<Listener> Listeners { get; init; } = [];
+
+    /// <summary>Backend clusters (one per Service port), sorted by id.</summary>
+    public ImmutableArray<Cluster> Clusters { get; init; } = [];
+}

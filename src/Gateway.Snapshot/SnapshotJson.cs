@@ -1,0 +1,25 @@
+// SPDX-License-Identifier: Apache-2.0
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Gateway.Snapshot;
+
+/// <summary>The one JSON form of a snapshot: /config, golden files and the config channel all use it.</summary>
+public static class SnapshotJson
+{
+    public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)
+    {
+        WriteIndented = true,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
+    };
+
+    public static string Serialize(ProxySnapshot snapshot) => JsonSerializer.Serialize(snapshot, Options);
+
+    public static ProxySnapshot Deserialize(string json) =>
+        JsonSerializer.Deserialize<ProxySnapshot>(json, Options) ?? ProxySnapshot.Empty;
+
+    /// <summary>True when two snapshots differ in anything but their version.</summary>
+    public static bool SameContent(ProxySnapshot a, ProxySnapshot b) =>
+        Serialize(a with { Version = 0 }) == Serialize(b with { Version = 0 });
+}

@@ -1,0 +1,169 @@
+// SPDX-License-Identifier: Apache-2.0
+using System.Collections.Immutable;
+using System.Net;
+using Gateway.Model.GatewayApi;
+using Gateway.Model.Meta;
+using Gateway.Snapshot;
+using Gateway.Translation.Addresses;
+using Gateway.Translation.Naming;
+using Gateway.Translation.Status;
+
+namespace Gateway.Translation.Listeners;
+
+/// <summary>Validates our Gateways and their listeners: addresses, protocols, conflicts, route kinds.</summary>
+internal static class GatewayPlanner
+{
+    public const string GatewayGroup = "gateway.networking.k8s.io";
+    private const string IPAddressType = "IPAddress";
+    private static readonly ImmutableArray<string> _routeKinds = ["HTTPRoute"];
+
+    public static List<GatewayPlan> Plan(IEnumerable<V1Gateway> gateways, TranslatorOptions options)
+    {
+        // Oldest first: when two Gateways want the same address and port, the older one keeps it.
+        var plans = gateways
+            .OrderBy(g => g.Metadata.CreationTimestamp ?? DateTimeOffset.MinValue)
+            .ThenBy(g => g.Key)
+            .Select(g => new GatewayPlan(g))
+            .ToList();
+
+        AssignAddresses(plans, options);
+        var boundBy = new Dictionary<(string Address, int Port), NamespacedName>();
+        foreach (var plan in plans)
+        {
+            PlanListeners(plan, boundBy);
+        }
+
+        return plans;
+    }
+
+    private static void AssignAddresses(List<GatewayPlan> plans, TranslatorOptions options)
+    {
+        var generation = (GatewayPlan p) => p.Gateway.Metadata.Generation;
+        var taken = new HashSet<string>(StringComparer.Ordinal);
+        var needPool = new List<GatewayPlan>();
+        foreach (var plan in plans)
+        {
+            var requested = plan.Gateway.Spec.Addresses;
+            if (requested.IsDefaultOrEmpty || requested.All(a => string.IsNullOrEmpty(a.Value)))
+            {
+                needPool.Add(plan);
+                continue;
+            }
+
+            var address = requested.FirstOrDefault(a => !string.IsNullOrEmpty(a.Value));
+            if (address is null || (address.Type ?? IPAddressType) != IPAddressType || !IPAddress.TryParse(address.Value, out _))
+            {
+                plan.AddressProblem = Conditions.False(ConditionType.Accepted, Reason.UnsupportedAddress,
+                    $"Only IPAddress addresses are supported; got {address?.Type ?? IPAddressType} {address?.Value}.", generation(plan));
+                continue;
+            }
+
+            plan.Address = address.Value;
+            taken.Add(address.Value);
+        }
+
+        if (options.AddressPool.IsDefaultOrEmpty)
+        {
+            needPool.ForEach(p => p.Address = options.ListenAddress);
+            return;
+        }
+
+        var assigned = AddressAllocator.Allocate(needPool.Select(p => p.Key), options.AddressPool, taken);
+        foreach (var plan in needPool)
+        {
+            if (assigned.TryGetValue(plan.Key, out var address))
+            {
+                plan.Address = address;
+            }
+            else
+            {
+                plan.AddressProblem = Conditions.False(ConditionType.Programmed, Reason.AddressNotAssigned,
+                    "The gateway address range has no free address left.", generation(plan));
+            }
+        }
+    }
+
+    private static void PlanListeners(GatewayPlan plan, Dictionary<(string, int), NamespacedName> boundBy)
+    {
+        var gateway = plan.Gateway;
+        var generation = gateway.Metadata.Generation;
+        foreach (var spec in gateway.Spec.Listeners)
+        {
+            var listener = new ListenerPlan(plan, spec, Ids.Listener(gateway.Metadata.Namespace ?? "", gateway.Metadata.Name, spec.Name));
+            plan.Listeners.Add(listener);
+            listener.Protocol = spec.Protocol switch
+            {
+                "HTTP" => ListenerProtocol.Http,
+                _ => null,
+            };
+            if (listener.Protocol is null)
+            {
+                listener.NotAccepted = Conditions.False(ConditionType.Accepted, Reason.UnsupportedProtocol,
+                    $"Protocol {spec.Protocol} is not supported yet; supported: HTTP.", generation);
+            }
+
+            ResolveKinds(listener, generation);
+        }
+
+        MarkConflicts(plan.Listeners, generation);
+        if (plan.Address is null)
+        {
+            return;
+        }
+
+        foreach (var listener in plan.Listeners.Where(l => l.NotAccepted is null))
+        {
+            var bind = (plan.Address, listener.Spec.Port);
+            if (boundBy.TryGetValue(bind, out var owner) && owner != plan.Key)
+            {
+                listener.NotAccepted = Conditions.False(ConditionType.Accepted, Reason.PortUnavailable,
+                    $"Gateway {owner} already listens on {plan.Address}:{listener.Spec.Port}.", generation);
+                continue;
+            }
+
+            boundBy[bind] = plan.Key;
+        }
+    }
+
+    private static void ResolveKinds(ListenerPlan listener, long? generation)
+    {
+        var requested = listener.Spec.AllowedRoutes?.Kinds ?? [];
+        if (requested.IsDefaultOrEmpty)
+        {
+            listener.SupportedKinds = [.. _routeKinds.Select(k => new RouteGroupKind { Group = GatewayGroup, Kind = k })];
+            return;
+        }
+
+        var valid = requested.Where(k => (k.Group ?? GatewayGroup) == GatewayGroup && _routeKinds.Contains(k.Kind)).ToList();
+        listener.SupportedKinds = [.. valid.Select(k => new RouteGroupKind { Group = GatewayGroup, Kind = k.Kind })];
+        if (valid.Count != requested.Length)
+        {
+            var invalid = requested.Where(k => !valid.Contains(k)).Select(k => $"{k.Group ?? GatewayGroup}/{k.Kind}");
+            listener.UnresolvedRefs = Conditions.False(ConditionType.ResolvedRefs, Reason.InvalidRouteKinds,
+                $"Unsupported route kinds: {string.Join(", ", invalid)}.", generation);
+        }
+    }
+
+    private static void MarkConflicts(List<ListenerPlan> listeners, long? generation)
+    {
+        foreach (var samePort in listeners.GroupBy(l => l.Spec.Port))
+        {
+            var group = samePort.ToList();
+            if (group.Select(l => l.Spec.Protocol).Distinct().Count() > 1)
+            {
+                group.ForEach(l => l.Conflict = Conditions.True(ConditionType.Conflicted, Reason.ProtocolConflict,
+                    $"Another listener on port {l.Spec.Port} uses a different protocol.", generation));
+                continue;
+            }
+
+            foreach (var sameHost in group.GroupBy(l => (l.Spec.Hostname ?? "").ToLowerInvariant()).Where(g => g.Count() > 1))
+            {
+                foreach (var l in sameHost)
+                {
+                    l.Conflict = Conditions.True(ConditionType.Conflicted, Reason.HostnameConflict,
+                        $"Another listener on port {l.Spec.Port} has the same hostname.", generation);
+                }
+            }
+        }
+    }
+}

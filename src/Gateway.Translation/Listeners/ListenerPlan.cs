@@ -1,0 +1,31 @@
+// SPDX-License-Identifier: Apache-2.0
+using System.Collections.Immutable;
+using Gateway.Model.GatewayApi;
+using Gateway.Model.Meta;
+using Gateway.Snapshot;
+
+namespace Gateway.Translation.Listeners;
+
+/// <summary>One listener while a translation is in progress: its verdict and the routes attached so far.</summary>
+internal sealed class ListenerPlan(GatewayPlan gateway, Model.GatewayApi.Listener spec, string id)
+{
+    public GatewayPlan Gateway { get; } = gateway;
+    public Model.GatewayApi.Listener Spec { get; } = spec;
+    public string Id { get; } = id;
+
+    public ListenerProtocol? Protocol { get; set; }
+    public ImmutableArray<RouteGroupKind> SupportedKinds { get; set; } = [];
+
+    /// <summary>Null when the listener is accepted; otherwise the Accepted=False condition.</summary>
+    public Condition? NotAccepted { get; set; }
+    public Condition? Conflict { get; set; }
+    public Condition? UnresolvedRefs { get; set; }
+
+    /// <summary>A listener serves traffic only when accepted, unconflicted and fully resolved.</summary>
+    public bool IsUsable => NotAccepted is null && Conflict is null && UnresolvedRefs is null;
+
+    public int AttachedRoutes { get; set; }
+
+    /// <summary>Route entries by the hostname they answer on.</summary>
+    public Dictionary<string, List<RouteEntry>> Hosts { get; } = new(StringComparer.Ordinal);
+}

@@ -1,0 +1,15 @@
+// SPDX-License-Identifier: Apache-2.0
+namespace Gateway.Translation.Naming;
+
+/// <summary>The one place stable ids are built. Ids come from object paths only: no counters, no hashes.</summary>
+internal static class Ids
+{
+    public static string Listener(string ns, string gateway, string listener) => $"gateway/{ns}/{gateway}/listener/{listener}";
+
+    public static string Route(string kind, string ns, string name, int rule, int match) =>
+        $"{kind.ToLowerInvariant()}/{ns}/{name}/rule/{rule}/match/{match}";
+
+    public static string RouteOwner(string kind, string ns, string name) => $"{kind}/{ns}/{name}";
+
+    public static string Cluster(string ns, string service, int port) => $"cluster/{ns}/{service}/{port}";
+}

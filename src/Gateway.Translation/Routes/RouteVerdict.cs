@@ -1,0 +1,15 @@
+// SPDX-License-Identifier: Apache-2.0
+using System.Collections.Immutable;
+using Gateway.Translation.Listeners;
+
+namespace Gateway.Translation.Routes;
+
+/// <summary>
+/// A route translated independently of its parents: its entries, why it cannot be accepted (if so),
+/// and why some backend did not resolve (if so).
+/// </summary>
+internal sealed record RouteVerdict(
+    ImmutableArray<RouteEntry> Entries,
+    string? UnsupportedValue,
+    string? UnresolvedReason,
+    string? UnresolvedMessage);

@@ -1,0 +1,65 @@
+// SPDX-License-Identifier: Apache-2.0
+using Gateway.Model.GatewayApi;
+using Gateway.Model.Meta;
+using Gateway.Translation.Listeners;
+
+namespace Gateway.Translation.Status;
+
+/// <summary>Gateway and listener conditions from a finished plan.</summary>
+internal static class GatewayStatusBuilder
+{
+    public static GatewayStatus Build(GatewayPlan plan)
+    {
+        var generation = plan.Gateway.Metadata.Generation;
+        var listeners = plan.Listeners.Select(l => new ListenerStatus
+        {
+            Name = l.Spec.Name,
+            SupportedKinds = l.SupportedKinds,
+            AttachedRoutes = l.AttachedRoutes,
+            Conditions = [.. ListenerConditions(l, generation)],
+        }).ToList();
+
+        var usable = plan.Listeners.Count(l => l.IsUsable);
+        var allValid = usable == plan.Listeners.Count;
+        Condition accepted;
+        if (plan.AddressProblem is { Type: ConditionType.Accepted } addressProblem)
+        {
+            accepted = addressProblem;
+        }
+        else if (usable == 0 && plan.Listeners.Count > 0)
+        {
+            accepted = Conditions.False(ConditionType.Accepted, Reason.ListenersNotValid, "No listener is valid.", generation);
+        }
+        else
+        {
+            accepted = allValid
+                ? Conditions.True(ConditionType.Accepted, Reason.Accepted, "Gateway is accepted.", generation)
+                : Conditions.True(ConditionType.Accepted, Reason.ListenersNotValid, "Some listeners are not valid.", generation);
+        }
+
+        Condition programmed = plan.Address is null
+            ? plan.AddressProblem is { Type: ConditionType.Programmed } p
+                ? p
+                : Conditions.False(ConditionType.Programmed, Reason.Invalid, "Gateway has no usable address.", generation)
+            : usable == 0
+                ? Conditions.False(ConditionType.Programmed, Reason.Invalid, "Gateway has no valid listener.", generation)
+                : Conditions.True(ConditionType.Programmed, Reason.Programmed, "Gateway is programmed.", generation);
+
+        return new GatewayStatus
+        {
+            Addresses = plan.Address is null ? [] : [new GatewayAddress { Type = "IPAddress", Value = plan.Address }],
+            Conditions = [accepted, programmed],
+            Listeners = [.. listeners],
+        };
+    }
+
+    private static IEnumerable<Condition> ListenerConditions(ListenerPlan l, long? generation)
+    {
+        yield return l.NotAccepted ?? Conditions.True(ConditionType.Accepted, Reason.Accepted, "Listener is accepted.", generation);
+        yield return l.Conflict ?? Conditions.False(ConditionType.Conflicted, Reason.NoConflicts, "No conflicts.", generation);
+        yield return l.UnresolvedRefs ?? Conditions.True(ConditionType.ResolvedRefs, Reason.ResolvedRefs, "All references resolved.", generation);
+        yield return l.IsUsable && l.Gateway.Address is not null
+            ? Conditions.True(ConditionType.Programmed, Reason.Programmed, "Listener is programmed.", generation)
+            : Conditions.False(ConditionType.Programmed, Reason.Invalid, "Listener is not valid.", generation);
+    }
+}

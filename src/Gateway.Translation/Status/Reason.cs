@@ -1,0 +1,40 @@
+// SPDX-License-Identifier: Apache-2.0
+namespace Gateway.Translation.Status;
+
+/// <summary>Condition reasons, spelled as the Gateway API spells them.</summary>
+public static class Reason
+{
+    // Shared.
+    public const string Accepted = "Accepted";
+    public const string Programmed = "Programmed";
+    public const string ResolvedRefs = "ResolvedRefs";
+    public const string Invalid = "Invalid";
+    public const string Pending = "Pending";
+    public const string RefNotPermitted = "RefNotPermitted";
+
+    // GatewayClass.
+    public const string InvalidParameters = "InvalidParameters";
+    public const string SupportedVersion = "SupportedVersion";
+
+    // Gateway.
+    public const string ListenersNotValid = "ListenersNotValid";
+    public const string UnsupportedAddress = "UnsupportedAddress";
+    public const string AddressNotAssigned = "AddressNotAssigned";
+
+    // Listener.
+    public const string PortUnavailable = "PortUnavailable";
+    public const string UnsupportedProtocol = "UnsupportedProtocol";
+    public const string HostnameConflict = "HostnameConflict";
+    public const string ProtocolConflict = "ProtocolConflict";
+    public const string NoConflicts = "NoConflicts";
+    public const string InvalidCertificateRef = "InvalidCertificateRef";
+    public const string InvalidRouteKinds = "InvalidRouteKinds";
+
+    // Route.
+    public const string NotAllowedByListeners = "NotAllowedByListeners";
+    public const string NoMatchingListenerHostname = "NoMatchingListenerHostname";
+    public const string NoMatchingParent = "NoMatchingParent";
+    public const string UnsupportedValue = "UnsupportedValue";
+    public const string InvalidKind = "InvalidKind";
+    public const string BackendNotFound = "BackendNotFound";
+}

@@ -1,0 +1,26 @@
+// SPDX-License-Identifier: Apache-2.0
+using System.Collections.Immutable;
+using Gateway.Model.GatewayApi;
+
+namespace Gateway.Translation;
+
+/// <summary>
+/// The Gateway API features this build passes our tests for. It is published in GatewayClass
+/// status.supportedFeatures and the README lists the same names.
+/// </summary>
+public static class SupportedFeatures
+{
+    public static readonly ImmutableArray<string> Names =
+    [
+        "Gateway",
+        "HTTPRoute",
+        "HTTPRouteHostRewrite",
+        "HTTPRouteMethodMatching",
+        "HTTPRoutePathRewrite",
+        "HTTPRouteQueryParamMatching",
+        "HTTPRouteResponseHeaderModification",
+        "ReferenceGrant",
+    ];
+
+    internal static ImmutableArray<SupportedFeature> AsStatus() => [.. Names.Order(StringComparer.Ordinal).Select(n => new SupportedFeature { Name = n })];
+}

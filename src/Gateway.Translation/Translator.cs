@@ -1,0 +1,103 @@
+// SPDX-License-Identifier: Apache-2.0
+using System.Collections.Immutable;
+using Gateway.Model;
+using Gateway.Model.GatewayApi;
+using Gateway.Snapshot;
+using Gateway.Translation.Attachment;
+using Gateway.Translation.Backends;
+using Gateway.Translation.GatewayClasses;
+using Gateway.Translation.Listeners;
+using Gateway.Translation.Ordering;
+using Gateway.Translation.Routes;
+using Gateway.Translation.Status;
+
+namespace Gateway.Translation;
+
+/// <summary>
+/// The pure heart of the gateway: every watched object in, the proxy snapshot and every object's status out.
+/// No I/O, no clock, no logging; the same input always gives the same output, whatever its order.
+/// </summary>
+public static class Translator
+{
+    public const string GatewayApiVersion = "gateway.networking.k8s.io/v1";
+
+    public static TranslationResult Translate(ResourceSnapshot resources, TranslatorOptions options)
+    {
+        var index = new TranslationIndex(resources);
+        var statuses = ImmutableArray.CreateBuilder<ObjectStatus>();
+
+        var ourClasses = resources.GatewayClasses
+            .Where(c => c.Spec.ControllerName == options.ControllerName)
+            .OrderBy(c => c.Metadata.Name, StringComparer.Ordinal)
+            .ToList();
+        var acceptedClasses = new HashSet<string>(StringComparer.Ordinal);
+        var features = SupportedFeatures.AsStatus();
+        foreach (var gatewayClass in ourClasses)
+        {
+            var status = GatewayClassTranslator.Translate(gatewayClass, index, features);
+            if (status.Conditions[0].Status == "True")
+            {
+                acceptedClasses.Add(gatewayClass.Metadata.Name);
+            }
+
+            statuses.Add(new ObjectStatus(GatewayApiVersion, "GatewayClass", null, gatewayClass.Metadata.Name, gatewayClass.Metadata.Generation, status));
+        }
+
+        var ourGateways = resources.Gateways.Where(g => acceptedClasses.Contains(g.Spec.GatewayClassName));
+        var plans = GatewayPlanner.Plan(ourGateways, options);
+        var byKey = plans.ToDictionary(p => p.Key);
+        var backends = new BackendResolver(index);
+        var attacher = new ParentAttacher(byKey, index, options.ControllerName);
+
+        foreach (var route in resources.HTTPRoutes.OrderBy(r => r.Key))
+        {
+            var verdict = HTTPRouteTranslator.Translate(route, backends);
+            var parents = attacher.Attach(HTTPRouteTranslator.Kind, route.Metadata, route.Spec.ParentRefs, route.Spec.Hostnames, verdict);
+            if (parents.Length > 0)
+            {
+                statuses.Add(new ObjectStatus(GatewayApiVersion, HTTPRouteTranslator.Kind, route.Metadata.Namespace, route.Metadata.Name,
+                    route.Metadata.Generation, new RouteStatus { Parents = parents }));
+            }
+        }
+
+        var listeners = ImmutableArray.CreateBuilder<Snapshot.Listener>();
+        foreach (var plan in plans.OrderBy(p => p.Key))
+        {
+            statuses.Add(new ObjectStatus(GatewayApiVersion, "Gateway", plan.Key.Namespace, plan.Key.Name,
+                plan.Gateway.Metadata.Generation, GatewayStatusBuilder.Build(plan)));
+            listeners.AddRange(plan.Listeners.Where(l => l.IsUsable && plan.Address is not null).Select(l => ToSnapshot(l, plan.Address!)));
+        }
+
+        var snapshot = new ProxySnapshot
+        {
+            Listeners = [.. listeners.OrderBy(l => l.Id, StringComparer.Ordinal)],
+            Clusters = backends.Clusters,
+        };
+        var ordered = statuses
+            .OrderBy(s => s.Kind, StringComparer.Ordinal)
+            .ThenBy(s => s.Namespace ?? "", StringComparer.Ordinal)
+            .ThenBy(s => s.Name, StringComparer.Ordinal);
+        return new TranslationResult(snapshot, [.. ordered]);
+    }
+
+    private static Snapshot.Listener ToSnapshot(ListenerPlan listener, string address) => new()
+    {
+        Id = listener.Id,
+        Gateway = listener.Gateway.Key.ToString(),
+        Address = address,
+        Port = listener.Spec.Port,
+        Protocol = listener.Protocol!.Value,
+        Hostname = string.IsNullOrEmpty(listener.Spec.Hostname) ? null : listener.Spec.Hostname.ToLowerInvariant(),
+        VirtualHosts =
+        [
+            .. listener.Hosts
+                .OrderByDescending(h => Hostnames.Specificity(h.Key))
+                .ThenBy(h => h.Key, StringComparer.Ordinal)
+                .Select(h => new VirtualHost
+                {
+                    Hostname = h.Key,
+                    Routes = [.. h.Value.Order(RoutePrecedence.Instance).Select(e => e.Route)],
+                }),
+        ],
+    };
+}
