@@ -1,0 +1,89 @@
+// SPDX-License-Identifier: Apache-2.0
+using Gateway.Snapshot;
+using Microsoft.AspNetCore.Http;
+
+namespace Gateway.Proxy.Matching;
+
+/// <summary>
+/// One listener's routes by hostname. A request tries the exact hostname's routes first, then each wildcard
+/// that covers it (longest first), then the catch-all: this is the hostname step of Gateway API precedence.
+/// </summary>
+internal sealed class CompiledListener
+{
+    private readonly Dictionary<string, CompiledRoute[]> _exact = new(StringComparer.OrdinalIgnoreCase);
+    private readonly List<(string Suffix, CompiledRoute[] Routes)> _wildcards = [];
+    private readonly CompiledRoute[] _any = [];
+
+    public CompiledListener(Listener listener)
+    {
+        Listener = listener;
+        foreach (var host in listener.VirtualHosts)
+        {
+            var routes = host.Routes.Select(r => new CompiledRoute(r)).ToArray();
+            if (host.Hostname == "*")
+            {
+                _any = routes;
+            }
+            else if (host.Hostname.StartsWith("*.", StringComparison.Ordinal))
+            {
+                _wildcards.Add((host.Hostname[1..], routes));
+            }
+            else
+            {
+                _exact[host.Hostname] = routes;
+            }
+        }
+
+        _wildcards.Sort((a, b) => b.Suffix.Length.CompareTo(a.Suffix.Length));
+    }
+
+    public Listener Listener { get; }
+
+    public CompiledRoute? Match(string host, HttpRequest request)
+    {
+        if (_exact.TryGetValue(host, out var exact) && First(exact, request) is { } byExact)
+        {
+            return byExact;
+        }
+
+        foreach (var (suffix, routes) in _wildcards)
+        {
+            if (host.Length > suffix.Length && host.EndsWith(suffix, StringComparison.OrdinalIgnoreCase) && First(routes, request) is { } byWildcard)
+            {
+                return byWildcard;
+            }
+        }
+
+        return First(_any, request);
+    }
+
+    /// <summary>How well the listener's own hostname covers the request host; -1 when it does not.</summary>
+    public int Specificity(string host)
+    {
+        var hostname = Listener.Hostname;
+        if (hostname is null)
+        {
+            return 0;
+        }
+
+        if (hostname.StartsWith("*.", StringComparison.Ordinal))
+        {
+            return host.Length > hostname.Length - 1 && host.EndsWith(hostname[1..], StringComparison.OrdinalIgnoreCase) ? hostname.Length : -1;
+        }
+
+        return string.Equals(hostname, host, StringComparison.OrdinalIgnoreCase) ? int.MaxValue : -1;
+    }
+
+    private static CompiledRoute? First(CompiledRoute[] routes, HttpRequest request)
+    {
+        foreach (var route in routes)
+        {
+            if (route.Match.Matches(request))
+            {
+                return route;
+            }
+        }
+
+        return null;
+    }
+}

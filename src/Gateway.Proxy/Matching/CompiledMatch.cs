@@ -1,0 +1,97 @@
+// SPDX-License-Identifier: Apache-2.0
+using System.Text.RegularExpressions;
+using Gateway.Snapshot;
+using Microsoft.AspNetCore.Http;
+
+namespace Gateway.Proxy.Matching;
+
+/// <summary>
+/// One route's conditions, compiled once when a snapshot is applied. Regular expressions run on the
+/// linear-time engine with a timeout (they are user input) and must match the whole value, as in Envoy.
+/// </summary>
+internal sealed class CompiledMatch
+{
+    private static readonly TimeSpan _regexTimeout = TimeSpan.FromMilliseconds(50);
+    private readonly PathMatchType _pathType;
+    private readonly string _path;
+    private readonly Regex? _pathRegex;
+    private readonly string? _method;
+    private readonly (string Name, string Value, Regex? Pattern)[] _headers;
+    private readonly (string Name, string Value, Regex? Pattern)[] _query;
+
+    public CompiledMatch(RouteMatch match)
+    {
+        _pathType = match.Path.Type;
+        _path = match.Path.Type == PathMatchType.PathPrefix && match.Path.Value.Length > 1
+            ? match.Path.Value.TrimEnd('/')
+            : match.Path.Value;
+        _pathRegex = match.Path.Type == PathMatchType.RegularExpression ? Compile(match.Path.Value) : null;
+        _method = match.Method;
+        _headers = [.. match.Headers.Select(Compile)];
+        _query = [.. match.QueryParams.Select(Compile)];
+    }
+
+    /// <summary>The matched path prefix, for ReplacePrefixMatch rewrites.</summary>
+    public string PrefixForRewrite => _pathType == PathMatchType.PathPrefix ? _path : "";
+
+    public bool Matches(HttpRequest request)
+    {
+        var path = request.Path.Value ?? "/";
+        if (!MatchesPath(path))
+        {
+            return false;
+        }
+
+        if (_method is not null && !string.Equals(request.Method, _method, StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        foreach (var (name, value, pattern) in _headers)
+        {
+            if (!request.Headers.TryGetValue(name, out var values) || !Matches(values.ToString(), value, pattern))
+            {
+                return false;
+            }
+        }
+
+        foreach (var (name, value, pattern) in _query)
+        {
+            if (!request.Query.TryGetValue(name, out var values) || !Matches(values[0] ?? "", value, pattern))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private bool MatchesPath(string path) => _pathType switch
+    {
+        PathMatchType.Exact => string.Equals(path, _path, StringComparison.Ordinal),
+        PathMatchType.RegularExpression => SafeIsMatch(_pathRegex!, path),
+        _ => _path == "/"
+            || (path.StartsWith(_path, StringComparison.Ordinal) && (path.Length == _path.Length || path[_path.Length] == '/')),
+    };
+
+    private static bool Matches(string actual, string expected, Regex? pattern) =>
+        pattern is null ? string.Equals(actual, expected, StringComparison.Ordinal) : SafeIsMatch(pattern, actual);
+
+    private static bool SafeIsMatch(Regex regex, string input)
+    {
+        try
+        {
+            return regex.IsMatch(input);
+        }
+        catch (RegexMatchTimeoutException)
+        {
+            return false;
+        }
+    }
+
+    private static (string, string, Regex?) Compile(Snapshot.ValueMatch match) =>
+        (match.Name, match.Value, match.Type == ValueMatchType.RegularExpression ? Compile(match.Value) : null);
+
+    private static Regex Compile(string pattern) =>
+        new($"^(?:{pattern})$", RegexOptions.NonBacktracking | RegexOptions.CultureInvariant, _regexTimeout);
+}

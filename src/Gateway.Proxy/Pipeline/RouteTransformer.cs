@@ -1,0 +1,75 @@
+// SPDX-License-Identifier: Apache-2.0
+using Gateway.Snapshot;
+using Microsoft.AspNetCore.Http;
+using Yarp.ReverseProxy.Forwarder;
+
+namespace Gateway.Proxy.Pipeline;
+
+/// <summary>
+/// Applies a matched route's filters to the proxied request and response, and adds X-Forwarded-For/Proto/Host.
+/// The original Host header is kept (YARP's base transformer copies it) unless a URLRewrite replaces it.
+/// </summary>
+internal sealed class RouteTransformer(IReadOnlyList<RouteFilter> filters, string matchedPrefix) : HttpTransformer
+{
+    public override async ValueTask TransformRequestAsync(HttpContext httpContext, HttpRequestMessage proxyRequest, string destinationPrefix, CancellationToken cancellationToken)
+    {
+        await base.TransformRequestAsync(httpContext, proxyRequest, destinationPrefix, cancellationToken).ConfigureAwait(false);
+        var request = httpContext.Request;
+        AddForwardedHeaders(httpContext, proxyRequest);
+
+        foreach (var filter in filters)
+        {
+            switch (filter)
+            {
+                case RequestHeaderFilter { Changes: var changes }:
+                    HeaderEditor.Apply(changes, proxyRequest.Headers, proxyRequest.Content?.Headers);
+                    break;
+                case UrlRewriteFilter rewrite:
+                    if (rewrite.Hostname is not null)
+                    {
+                        proxyRequest.Headers.Host = rewrite.Hostname;
+                    }
+
+                    if (rewrite.Path is not null)
+                    {
+                        var path = PathRewriter.Rewrite(request.Path.Value ?? "/", matchedPrefix, rewrite.Path);
+                        proxyRequest.RequestUri = RequestUtilities.MakeDestinationAddress(destinationPrefix, new PathString(path), request.QueryString);
+                    }
+
+                    break;
+            }
+        }
+    }
+
+    public override async ValueTask<bool> TransformResponseAsync(HttpContext httpContext, HttpResponseMessage? proxyResponse, CancellationToken cancellationToken)
+    {
+        var result = await base.TransformResponseAsync(httpContext, proxyResponse, cancellationToken).ConfigureAwait(false);
+        foreach (var filter in filters)
+        {
+            if (filter is ResponseHeaderFilter { Changes: var changes })
+            {
+                HeaderEditor.Apply(changes, httpContext.Response.Headers);
+            }
+        }
+
+        return result;
+    }
+
+    private static void AddForwardedHeaders(HttpContext context, HttpRequestMessage proxyRequest)
+    {
+        var headers = proxyRequest.Headers;
+        var client = context.Connection.RemoteIpAddress;
+        if (client is not null)
+        {
+            var previous = headers.TryGetValues("X-Forwarded-For", out var values) ? string.Join(", ", values) : null;
+            headers.Remove("X-Forwarded-For");
+            var address = client.IsIPv4MappedToIPv6 ? client.MapToIPv4().ToString() : client.ToString();
+            headers.TryAddWithoutValidation("X-Forwarded-For", previous is null ? address : $"{previous}, {address}");
+        }
+
+        headers.Remove("X-Forwarded-Proto");
+        headers.TryAddWithoutValidation("X-Forwarded-Proto", context.Request.Scheme);
+        headers.Remove("X-Forwarded-Host");
+        headers.TryAddWithoutValidation("X-Forwarded-Host", context.Request.Host.Value);
+    }
+}

@@ -1,0 +1,37 @@
+// SPDX-License-Identifier: Apache-2.0
+using Gateway.Proxy.Forwarding;
+using Gateway.Proxy.Matching;
+using Gateway.Snapshot;
+
+namespace Gateway.Proxy;
+
+/// <summary>
+/// The live data-plane configuration: a route table and cluster table compiled from one snapshot.
+/// Apply compiles off the hot path and swaps one reference; requests in flight keep the table they started with.
+/// </summary>
+public sealed class ProxyState
+{
+    private volatile LiveConfig _current = new(RouteTable.Empty, ClusterTable.Empty);
+
+    /// <summary>Raised after a new snapshot is live.</summary>
+    public event Action<ProxySnapshot>? Applied;
+
+    public ProxySnapshot Snapshot => _current.Routes.Snapshot;
+
+    /// <summary>True once a snapshot from a source has been applied.</summary>
+    public bool HasSnapshot { get; private set; }
+
+    internal LiveConfig Current => _current;
+
+    public void Apply(ProxySnapshot snapshot)
+    {
+        _current = new LiveConfig(new RouteTable(snapshot), new ClusterTable(snapshot.Clusters));
+        HasSnapshot = true;
+        Applied?.Invoke(snapshot);
+    }
+
+    /// <summary>The (address, port) pairs the snapshot needs bound.</summary>
+    public IReadOnlyList<(string Address, int Port)> Binds => [.. _current.Routes.Binds];
+
+    internal sealed record LiveConfig(RouteTable Routes, ClusterTable Clusters);
+}

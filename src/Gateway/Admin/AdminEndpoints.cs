@@ -1,0 +1,49 @@
+// SPDX-License-Identifier: Apache-2.0
+using Gateway.Hosting;
+using Gateway.Proxy;
+using Gateway.Snapshot;
+using Gateway.Sources;
+using Gateway.Status;
+
+namespace Gateway.Admin;
+
+/// <summary>The admin server's pages (/metrics is served by the OpenTelemetry exporter in front of these).</summary>
+public static class AdminEndpoints
+{
+    public static Task HandleAsync(HttpContext context)
+    {
+        var services = context.RequestServices;
+        var response = context.Response;
+        switch (context.Request.Path.Value)
+        {
+            case "/healthz":
+                return response.WriteAsync("ok\n");
+            case "/readyz":
+                var (ready, why) = Readiness(services);
+                response.StatusCode = ready ? 200 : 503;
+                return response.WriteAsync(why + "\n");
+            case "/status":
+                var status = StatusJson.ToList(services.GetRequiredService<StatusStore>().Current, services.GetRequiredService<IResourceSource>().Problems);
+                response.ContentType = "application/json";
+                return response.WriteAsync(status.ToJsonString(StatusJson.Options));
+            case "/config":
+                // The snapshot holds Secrets only as references, so nothing private can leak here.
+                response.ContentType = "application/json";
+                return response.WriteAsync(SnapshotJson.Serialize(services.GetRequiredService<ProxyState>().Snapshot));
+            default:
+                response.StatusCode = 404;
+                return response.WriteAsync("admin pages: /healthz /readyz /metrics /status /config\n");
+        }
+    }
+
+    private static (bool Ready, string Why) Readiness(IServiceProvider services)
+    {
+        if (!services.GetRequiredService<ProxyState>().HasSnapshot)
+        {
+            return (false, "not ready: no config loaded yet");
+        }
+
+        var binder = services.GetServices<IHostedService>().OfType<ListenerBindingService>().Single();
+        return binder.AllBound() ? (true, "ready") : (false, "not ready: some listeners are not bound yet");
+    }
+}

@@ -1,0 +1,67 @@
+// SPDX-License-Identifier: Apache-2.0
+using System.CommandLine;
+using System.Net;
+using Gateway.Demo;
+using Gateway.Hosting;
+
+namespace Gateway.Cli;
+
+/// <summary>The gateway's flags and verbs.</summary>
+public static class CommandLine
+{
+    private static readonly Option<string?> _configDir = new("--config-dir") { Description = "Serve the Gateway API objects in this directory (*.yaml, *.yml, *.json), watching it for changes.", Recursive = true };
+    private static readonly Option<string> _controllerName = new("--controller-name") { Description = "Serve only GatewayClasses with this controllerName.", DefaultValueFactory = _ => Translation.TranslatorOptions.DefaultControllerName, Recursive = true };
+    private static readonly Option<string?> _gatewayAddresses = new("--gateway-addresses") { Description = "IPv4 CIDR or first-last range; each Gateway without spec.addresses gets a stable address from it.", Recursive = true };
+    private static readonly Option<string> _listenAddress = new("--listen-address") { Description = "Address Gateways bind when --gateway-addresses is not set.", DefaultValueFactory = _ => "0.0.0.0", Recursive = true };
+    private static readonly Option<string> _adminAddress = new("--admin-address") { Description = "Admin server address (/healthz /readyz /metrics /status /config).", DefaultValueFactory = _ => "127.0.0.1", Recursive = true };
+    private static readonly Option<int> _adminPort = new("--admin-port") { Description = "Admin server port.", DefaultValueFactory = _ => GatewayOptions.DefaultAdminPort, Recursive = true };
+    private static readonly Option<string> _logFormat = new("--log-format") { Description = "text or json.", DefaultValueFactory = _ => "text", Recursive = true };
+    private static readonly Option<string> _logLevel = new("--log-level") { Description = "Verbose, Debug, Information, Warning, Error or Fatal.", DefaultValueFactory = _ => "Information", Recursive = true };
+    private static readonly Option<bool> _accessLog = new("--access-log") { Description = "Log one line per proxied request.", Recursive = true };
+    private static readonly Option<int> _backendPort = new("--backend-port") { Description = "Port of the demo echo backend.", DefaultValueFactory = _ => DemoCommand.DefaultBackendPort };
+
+    public static RootCommand Build()
+    {
+        _logFormat.AcceptOnlyFromAmong("text", "json");
+        var root = new RootCommand("gateway: a Kubernetes Gateway API implementation; controller and proxy in one binary.")
+        {
+            _configDir, _controllerName, _gatewayAddresses, _listenAddress, _adminAddress, _adminPort, _logFormat, _logLevel, _accessLog,
+        };
+        root.SetAction(async (parse, cancellationToken) =>
+        {
+            var options = Bind(parse);
+            if (options.ConfigDir is null)
+            {
+                await Console.Error.WriteLineAsync("gateway: --config-dir is required (the Kubernetes source is not built yet).").ConfigureAwait(false);
+                return 2;
+            }
+
+            await using var app = GatewayHost.Build(options);
+            await app.RunAsync(cancellationToken).ConfigureAwait(false);
+            return 0;
+        });
+
+        var demo = new Command("demo", "Start the gateway with the example config and a demo echo backend, ready for curl.") { _backendPort };
+        demo.SetAction((parse, cancellationToken) => DemoCommand.RunAsync(Bind(parse), parse.GetValue(_backendPort), cancellationToken));
+        root.Subcommands.Add(demo);
+        return root;
+    }
+
+    private static GatewayOptions Bind(ParseResult parse)
+    {
+        var options = new GatewayOptions
+        {
+            ConfigDir = parse.GetValue(_configDir),
+            ControllerName = parse.GetValue(_controllerName)!,
+            GatewayAddresses = parse.GetValue(_gatewayAddresses),
+            ListenAddress = parse.GetValue(_listenAddress)!,
+            AdminAddress = parse.GetValue(_adminAddress)!,
+            AdminPort = parse.GetValue(_adminPort),
+            LogFormat = parse.GetValue(_logFormat)!,
+            LogLevel = parse.GetValue(_logLevel)!,
+            AccessLog = parse.GetValue(_accessLog),
+        };
+        _ = IPAddress.Parse(options.AdminAddress);
+        return options;
+    }
+}

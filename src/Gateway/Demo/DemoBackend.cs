@@ -1,0 +1,52 @@
+// SPDX-License-Identifier: Apache-2.0
+using System.Net;
+using System.Text.Json;
+
+namespace Gateway.Demo;
+
+/// <summary>
+/// A tiny echo server for the quick start and the tests: it answers every request with what it saw
+/// (method, path, host, headers) as JSON, so a user can see exactly what the gateway forwarded.
+/// </summary>
+public sealed class DemoBackend : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private DemoBackend(WebApplication app, string name)
+    {
+        _app = app;
+        Name = name;
+    }
+
+    public string Name { get; }
+
+    public int Port => new Uri(_app.Urls.First()).Port;
+
+    public static async Task<DemoBackend> StartAsync(string name, IPAddress address, int port, CancellationToken cancellationToken = default)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.ConfigureKestrel(k => k.Listen(address, port));
+        var app = builder.Build();
+        app.Run(context => EchoAsync(context, name));
+        await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        return new DemoBackend(app, name);
+    }
+
+    private static Task EchoAsync(HttpContext context, string name)
+    {
+        var request = context.Request;
+        var echo = new Dictionary<string, object?>
+        {
+            ["backend"] = name,
+            ["method"] = request.Method,
+            ["path"] = request.Path.Value + request.QueryString.Value,
+            ["host"] = request.Host.Value,
+            ["headers"] = request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase),
+        };
+        context.Response.ContentType = "application/json";
+        return context.Response.WriteAsync(JsonSerializer.Serialize(echo) + "\n");
+    }
+
+    public async ValueTask DisposeAsync() => await _app.DisposeAsync().ConfigureAwait(false);
+}

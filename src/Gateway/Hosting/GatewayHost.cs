@@ -1,0 +1,95 @@
+// SPDX-License-Identifier: Apache-2.0
+using System.Net;
+using Gateway.Admin;
+using Gateway.Cli;
+using Gateway.Proxy;
+using Gateway.Proxy.Diagnostics;
+using Gateway.Proxy.Listeners;
+using Gateway.Proxy.Pipeline;
+using Gateway.Sources;
+using Gateway.Sources.Files;
+using Gateway.Status;
+using Gateway.Translation;
+using OpenTelemetry.Metrics;
+using Serilog;
+using Serilog.Events;
+using Serilog.Formatting.Compact;
+
+namespace Gateway.Hosting;
+
+/// <summary>Wires one process: source → translator → proxy state → Kestrel, plus the admin server.</summary>
+public static class GatewayHost
+{
+    public static WebApplication Build(GatewayOptions options)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });
+        ConfigureLogging(builder, options);
+
+        var endpoints = new ListenerEndpointsSource();
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Listen(IPAddress.Parse(options.AdminAddress), options.AdminPort);
+            kestrel.Configure(new ConfigurationBuilder().Add(endpoints).Build(), reloadOnChange: true);
+        });
+
+        var services = builder.Services;
+        services.AddSingleton(options);
+        services.AddSingleton(endpoints);
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(new TranslatorOptions
+        {
+            ControllerName = options.ControllerName,
+            ListenAddress = options.ListenAddress,
+            AddressPool = options.GatewayAddresses is { } range ? AddressRange.Parse(range) : [],
+        });
+        services.AddSingleton<IResourceSource>(sp => new DirectorySource(
+            options.ConfigDir ?? throw new InvalidOperationException("--config-dir is required"),
+            sp.GetRequiredService<ILogger<DirectorySource>>()));
+        services.AddSingleton<ProxyState>();
+        services.AddSingleton<StatusStore>();
+        services.AddSingleton<ProxyMetrics>();
+        services.AddSingleton<ControlPlaneMetrics>();
+        services.Configure<ProxyOptions>(p => p.AccessLog = options.AccessLog);
+        services.AddHttpForwarder();
+        services.AddHostedService<ListenerBindingService>();
+        services.AddHostedService<ControllerService>();
+        services.AddOpenTelemetry().WithMetrics(metrics => metrics
+            .AddMeter(ProxyMetrics.MeterName, ControlPlaneMetrics.MeterName)
+            .AddPrometheusExporter());
+
+        var app = builder.Build();
+        app.MapWhen(context => IsAdmin(context, options), admin =>
+        {
+            admin.UseOpenTelemetryPrometheusScrapingEndpoint();
+            admin.Run(AdminEndpoints.HandleAsync);
+        });
+        app.UseMiddleware<GatewayProxyMiddleware>();
+        return app;
+    }
+
+    private static bool IsAdmin(HttpContext context, GatewayOptions options) => context.Connection.LocalPort == options.AdminPort;
+
+    private static void ConfigureLogging(WebApplicationBuilder builder, GatewayOptions options)
+    {
+        var level = Enum.TryParse<LogEventLevel>(options.LogLevel, ignoreCase: true, out var parsed) ? parsed : LogEventLevel.Information;
+        builder.Services.AddSerilog(logger =>
+        {
+            logger.MinimumLevel.Is(level)
+                .MinimumLevel.Override("Microsoft", LogEventLevel.Warning)
+                .MinimumLevel.Override("Microsoft.Hosting.Lifetime", LogEventLevel.Information)
+                .MinimumLevel.Override("System.Net.Http", LogEventLevel.Warning)
+                .MinimumLevel.Override("Yarp", LogEventLevel.Warning)
+                .MinimumLevel.Override(AccessLog.Category, options.AccessLog ? LogEventLevel.Information : LogEventLevel.Fatal)
+                .Enrich.FromLogContext();
+            if (options.LogFormat == "json")
+            {
+                logger.WriteTo.Console(new RenderedCompactJsonFormatter());
+            }
+            else
+            {
+                logger.WriteTo.Console(outputTemplate: "{Timestamp:HH:mm:ss.fff} {Level:u3} {SourceContext}: {Message:lj}{NewLine}{Exception}");
+            }
+        });
+    }
+}

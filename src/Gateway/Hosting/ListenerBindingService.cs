@@ -1,0 +1,65 @@
+// SPDX-License-Identifier: Apache-2.0
+using System.Globalization;
+using Gateway.Cli;
+using Gateway.Proxy;
+using Gateway.Proxy.Listeners;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+
+namespace Gateway.Hosting;
+
+/// <summary>
+/// Keeps Kestrel listening on exactly the addresses and ports the live snapshot needs, and tells
+/// /readyz whether every one of them is bound.
+/// </summary>
+public sealed partial class ListenerBindingService(
+    ProxyState proxy,
+    ListenerEndpointsSource endpoints,
+    IServer server,
+    GatewayOptions options,
+    ILogger<ListenerBindingService> logger) : IHostedService
+{
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        proxy.Applied += OnApplied;
+        if (proxy.HasSnapshot)
+        {
+            OnApplied(proxy.Snapshot);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken)
+    {
+        proxy.Applied -= OnApplied;
+        return Task.CompletedTask;
+    }
+
+    /// <summary>True when Kestrel reports every wanted listener address as bound.</summary>
+    public bool AllBound()
+    {
+        var bound = server.Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
+        return endpoints.Endpoints.All(e => bound.Contains(Url(e.Address, e.Port), StringComparer.OrdinalIgnoreCase));
+    }
+
+    private void OnApplied(Snapshot.ProxySnapshot snapshot)
+    {
+        var wanted = proxy.Binds.Where(b => !ClashesWithAdmin(b)).ToList();
+        foreach (var clash in proxy.Binds.Where(ClashesWithAdmin))
+        {
+            LogAdminClash(logger, clash.Address, clash.Port);
+        }
+
+        endpoints.SetEndpoints(wanted);
+    }
+
+    private bool ClashesWithAdmin((string Address, int Port) bind) =>
+        bind.Port == options.AdminPort && (bind.Address == options.AdminAddress || bind.Address == "0.0.0.0" || options.AdminAddress == "0.0.0.0");
+
+    internal static string Url(string address, int port) =>
+        string.Create(CultureInfo.InvariantCulture, $"http://{(address.Contains(':') ? $"[{address}]" : address)}:{port}");
+
+    [LoggerMessage(EventId = 3101, Level = LogLevel.Error, Message = "Listener {Address}:{Port} is the admin server's address; not bound")]
+    private static partial void LogAdminClash(ILogger logger, string address, int port);
+}

@@ -1,0 +1,23 @@
+// SPDX-License-Identifier: Apache-2.0
+using System.Collections.Immutable;
+using Gateway.Translation.Status;
+
+namespace Gateway.Status;
+
+/// <summary>The latest stamped status of every object: what /status serves and what the leader writes.</summary>
+public sealed class StatusStore(TimeProvider time)
+{
+    private readonly ConditionStamper _stamper = new(time);
+    private readonly Lock _lock = new();
+    private ImmutableArray<ObjectStatus> _current = [];
+
+    public ImmutableArray<ObjectStatus> Current => _current;
+
+    public void Update(ImmutableArray<ObjectStatus> statuses)
+    {
+        lock (_lock)
+        {
+            _current = _stamper.Stamp(statuses);
+        }
+    }
+}
