@@ -4,6 +4,7 @@ using Gateway.Proxy;
 using Gateway.Snapshot;
 using Gateway.Sources;
 using Gateway.Status;
+using Gateway.Translation.Status;
 
 namespace Gateway.Admin;
 

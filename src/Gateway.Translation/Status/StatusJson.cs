@@ -3,9 +3,8 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
-using Gateway.Translation.Status;
 
-namespace Gateway.Status;
+namespace Gateway.Translation.Status;
 
 /// <summary>Renders statuses as the Kubernetes List that /status serves.</summary>
 public static class StatusJson

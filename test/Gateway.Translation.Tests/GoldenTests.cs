@@ -1,0 +1,127 @@
+// SPDX-License-Identifier: Apache-2.0
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using Gateway.Model;
+using Gateway.Snapshot;
+using Gateway.Sources.Files;
+using Gateway.Translation.Status;
+
+namespace Gateway.Translation.Tests;
+
+/// <summary>
+/// Every folder under Golden/ with an input.yaml is a case: the input is read with the file source's own
+/// loader, translated, and the snapshot and status are compared with snapshot.json and status.json.
+/// </summary>
+[Trait("Category", "Golden")]
+public sealed class GoldenTests
+{
+    private static readonly TranslatorOptions _options = new() { ListenAddress = "127.0.0.1" };
+
+    public static TheoryData<string> Cases()
+    {
+        var data = new TheoryData<string>();
+        foreach (var input in Directory.EnumerateFiles(GoldenRoot(), "input.yaml", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
+        {
+            data.Add(Path.GetRelativePath(GoldenRoot(), Path.GetDirectoryName(input)!));
+        }
+
+        data.Add("../../../deploy/examples/standalone");
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Translate_GoldenCase_MatchesCheckedInOutput(string name)
+    {
+        var folder = Path.GetFullPath(Path.Combine(GoldenRoot(), name));
+        var resources = Load(folder);
+        var result = Translator.Translate(resources, OptionsFor(folder));
+        var outputs = folder.Contains("deploy/examples", StringComparison.Ordinal)
+            ? Path.Combine(GoldenRoot(), "standalone-example")
+            : folder;
+
+        GoldenFile.Verify(Path.Combine(outputs, "snapshot.json"), SnapshotJson.Serialize(result.Snapshot) + "\n");
+        GoldenFile.Verify(Path.Combine(outputs, "status.json"), StatusJson.ToList(result.Statuses, []).ToJsonString(StatusJson.Options) + "\n");
+    }
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Translate_ShuffledInput_GivesIdenticalOutput(string name)
+    {
+        var folder = Path.GetFullPath(Path.Combine(GoldenRoot(), name));
+        var resources = Load(folder);
+        var reversed = resources with
+        {
+            Gateways = [.. resources.Gateways.Reverse()],
+            HTTPRoutes = [.. resources.HTTPRoutes.Reverse()],
+            Services = [.. resources.Services.Reverse()],
+            EndpointSlices = [.. resources.EndpointSlices.Reverse()],
+            GatewayClasses = [.. resources.GatewayClasses.Reverse()],
+            ReferenceGrants = [.. resources.ReferenceGrants.Reverse()],
+        };
+
+        var options = OptionsFor(folder);
+        var a = Translator.Translate(resources, options);
+        var b = Translator.Translate(reversed, options);
+        SnapshotJson.Serialize(b.Snapshot).Should().Be(SnapshotJson.Serialize(a.Snapshot));
+        StatusJson.ToList(b.Statuses, []).ToJsonString().Should().Be(StatusJson.ToList(a.Statuses, []).ToJsonString());
+    }
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Translate_OneRouteDeleted_LeavesOtherRoutesUnchanged(string name)
+    {
+        var folder = Path.GetFullPath(Path.Combine(GoldenRoot(), name));
+        var resources = Load(folder);
+        if (resources.HTTPRoutes.Length < 2)
+        {
+            return; // Nothing else to compare against.
+        }
+
+        var removed = resources.HTTPRoutes[0];
+        var options = OptionsFor(folder);
+        var before = RoutesById(Translator.Translate(resources, options).Snapshot);
+        var after = RoutesById(Translator.Translate(resources with { HTTPRoutes = resources.HTTPRoutes.RemoveAt(0) }, options).Snapshot);
+
+        var owner = $"HTTPRoute/{removed.Metadata.Namespace}/{removed.Metadata.Name}";
+        after.Keys.Should().NotContain(k => k.Contains(owner, StringComparison.Ordinal));
+        foreach (var (id, route) in after)
+        {
+            before.Should().ContainKey(id);
+            before[id].Should().Be(route, $"route {id} must not change when {owner} is deleted");
+        }
+    }
+
+    private static Dictionary<string, string> RoutesById(ProxySnapshot snapshot) =>
+        snapshot.Listeners
+            .SelectMany(l => l.VirtualHosts.SelectMany(h => h.Routes.Select(r => ($"{l.Id}|{h.Hostname}|{r.Owner}|{r.Id}", r))))
+            .ToDictionary(x => x.Item1, x => JsonSerializer.Serialize(x.r, SnapshotJson.Options));
+
+    private static ResourceSnapshot Load(string folder)
+    {
+        var objects = new List<LoadedObject>();
+        foreach (var file in Directory.EnumerateFiles(folder, "*.yaml").Where(f => !f.EndsWith("options.yaml", StringComparison.Ordinal)).Order(StringComparer.Ordinal))
+        {
+            var loaded = ManifestLoader.Load(Path.GetFileName(file), File.ReadAllText(file));
+            loaded.Error.Should().BeNull($"{file} must parse");
+            objects.AddRange(loaded.Objects);
+        }
+
+        return SnapshotAssembler.Assemble(objects, new ObjectGenerations(), []);
+    }
+
+    /// <summary>An optional options.yaml holds "addressPool: a,b,c" for cases that need one.</summary>
+    private static TranslatorOptions OptionsFor(string folder)
+    {
+        var path = Path.Combine(folder, "options.yaml");
+        if (!File.Exists(path))
+        {
+            return _options;
+        }
+
+        var pool = File.ReadAllLines(path).Single(l => l.StartsWith("addressPool:", StringComparison.Ordinal))["addressPool:".Length..];
+        return _options with { AddressPool = [.. pool.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)] };
+    }
+
+    private static string GoldenRoot([CallerFilePath] string source = "") => Path.Combine(Path.GetDirectoryName(source)!, "Golden");
+}
