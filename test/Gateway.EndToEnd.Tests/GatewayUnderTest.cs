@@ -1,0 +1,76 @@
+// SPDX-License-Identifier: Apache-2.0
+using System.Net;
+using Gateway.Cli;
+using Gateway.Demo;
+using Gateway.Hosting;
+using Microsoft.AspNetCore.Builder;
+
+namespace Gateway.EndToEnd.Tests;
+
+/// <summary>
+/// The real host, started in-process on a temporary --config-dir, with echo backends on loopback.
+/// </summary>
+internal sealed class GatewayUnderTest : IAsyncDisposable
+{
+    private readonly List<DemoBackend> _backends = [];
+    private WebApplication? _app;
+
+    public GatewayUnderTest(string? gatewayAddresses = null)
+    {
+        Options = new GatewayOptions
+        {
+            ConfigDir = Directory.CreateTempSubdirectory("gateway-e2e-").FullName,
+            AdminPort = TestPorts.Free(),
+            ListenAddress = "127.0.0.1",
+            GatewayAddresses = gatewayAddresses,
+            AccessLog = true,
+            LogLevel = "Warning",
+        };
+    }
+
+    public GatewayOptions Options { get; }
+    public string ConfigDir => Options.ConfigDir!;
+    public HttpClient Client { get; } = new(new SocketsHttpHandler { UseProxy = false, PooledConnectionLifetime = TimeSpan.FromSeconds(1) }) { Timeout = TimeSpan.FromSeconds(10) };
+    public Uri Admin => new($"http://127.0.0.1:{Options.AdminPort}");
+
+    public async Task<DemoBackend> StartBackendAsync(string name)
+    {
+        var backend = await DemoBackend.StartAsync(name, IPAddress.Loopback, 0);
+        _backends.Add(backend);
+        return backend;
+    }
+
+    /// <summary>Writes a file atomically (write aside, then rename), as a careful user or a ConfigMap does.</summary>
+    public void WriteFile(string name, string content)
+    {
+        var temp = Path.Combine(ConfigDir, $".{name}.tmp");
+        File.WriteAllText(temp, content);
+        File.Move(temp, Path.Combine(ConfigDir, name), overwrite: true);
+    }
+
+    public async Task StartAsync()
+    {
+        _app = GatewayHost.Build(Options);
+        await _app.StartAsync();
+        await Eventually.TrueAsync(async () => (await Client.GetAsync(new Uri(Admin, "/readyz"))).IsSuccessStatusCode, "the gateway is ready");
+    }
+
+    public async Task<string> GetStringAsync(string url) => await Client.GetStringAsync(new Uri(url));
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_app is not null)
+        {
+            await _app.StopAsync();
+            await _app.DisposeAsync();
+        }
+
+        foreach (var backend in _backends)
+        {
+            await backend.DisposeAsync();
+        }
+
+        Client.Dispose();
+        Directory.Delete(ConfigDir, recursive: true);
+    }
+}

@@ -1,0 +1,74 @@
+// SPDX-License-Identifier: Apache-2.0
+namespace Gateway.EndToEnd.Tests;
+
+/// <summary>Small YAML builders for end-to-end cases.</summary>
+internal static class Manifests
+{
+    public const string GatewayClass = """
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: GatewayClass
+        metadata:
+          name: gateway
+        spec:
+          controllerName: gateway.seed.dev/gateway-controller
+        """;
+
+    public static string Gateway(string name, int port, string? hostname = null) => $"""
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: Gateway
+        metadata:
+          name: {name}
+        spec:
+          gatewayClassName: gateway
+          listeners:
+          - name: http
+            protocol: HTTP
+            port: {port}
+        {(hostname is null ? "" : $"    hostname: {hostname}")}
+        """;
+
+    /// <summary>A Service whose EndpointSlice points at 127.0.0.1:port (or has no endpoints when port is null).</summary>
+    public static string Backend(string name, int? port) => $"""
+        apiVersion: v1
+        kind: Service
+        metadata:
+          name: {name}
+        spec:
+          ports:
+          - name: http
+            port: 80
+        ---
+        apiVersion: discovery.k8s.io/v1
+        kind: EndpointSlice
+        metadata:
+          name: {name}-1
+          labels:
+            kubernetes.io/service-name: {name}
+        addressType: IPv4
+        ports:
+        - name: http
+          port: {port ?? 1}
+        endpoints:{(port is null ? " []" : "\n- addresses: [127.0.0.1]")}
+        """;
+
+    public static string Route(string name, string gateway, string path, string service, string? hostname = null) => $"""
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: HTTPRoute
+        metadata:
+          name: {name}
+        spec:
+          parentRefs:
+          - name: {gateway}
+        {(hostname is null ? "" : $"  hostnames: [{hostname}]")}
+          rules:
+          - matches:
+            - path:
+                type: PathPrefix
+                value: {path}
+            backendRefs:
+            - name: {service}
+              port: 80
+        """;
+
+    public static string Join(params string[] documents) => string.Join("\n---\n", documents);
+}
