@@ -15,7 +15,7 @@ public static class CommandLine
     private static readonly Option<string> _listenAddress = new("--listen-address") { Description = "Address Gateways bind when --gateway-addresses is not set.", DefaultValueFactory = _ => "0.0.0.0", Recursive = true };
     private static readonly Option<string> _adminAddress = new("--admin-address") { Description = "Admin server address (/healthz /readyz /metrics /status /config).", DefaultValueFactory = _ => "127.0.0.1", Recursive = true };
     private static readonly Option<int> _adminPort = new("--admin-port") { Description = "Admin server port.", DefaultValueFactory = _ => GatewayOptions.DefaultAdminPort, Recursive = true };
-    private static readonly Option<string> _logFormat = new("--log-format") { Description = "text or json.", DefaultValueFactory = _ => "text", Recursive = true };
+    private static readonly Option<string> _logFormat = new("--log-format") { Description = "text or json (json by default in a container).", DefaultValueFactory = _ => Environment.GetEnvironmentVariable("DOTNET_RUNNING_IN_CONTAINER") == "true" ? "json" : "text", Recursive = true };
     private static readonly Option<string> _logLevel = new("--log-level") { Description = "Verbose, Debug, Information, Warning, Error or Fatal.", DefaultValueFactory = _ => "Information", Recursive = true };
     private static readonly Option<bool> _accessLog = new("--access-log") { Description = "Log one line per proxied request.", Recursive = true };
     private static readonly Option<int> _backendPort = new("--backend-port") { Description = "Port of the demo echo backend.", DefaultValueFactory = _ => DemoCommand.DefaultBackendPort };
@@ -29,7 +29,11 @@ public static class CommandLine
         };
         root.SetAction(async (parse, cancellationToken) =>
         {
-            var options = Bind(parse);
+            if (Bind(parse) is not { } options)
+            {
+                return 2;
+            }
+
             if (options.ConfigDir is null)
             {
                 await Console.Error.WriteLineAsync("gateway: --config-dir is required (the Kubernetes source is not built yet).").ConfigureAwait(false);
@@ -42,12 +46,15 @@ public static class CommandLine
         });
 
         var demo = new Command("demo", "Start the gateway with the example config and a demo echo backend, ready for curl.") { _backendPort };
-        demo.SetAction((parse, cancellationToken) => DemoCommand.RunAsync(Bind(parse), parse.GetValue(_backendPort), cancellationToken));
+        demo.SetAction(async (parse, cancellationToken) => Bind(parse) is { } options
+            ? await DemoCommand.RunAsync(options, parse.GetValue(_backendPort), cancellationToken).ConfigureAwait(false)
+            : 2);
         root.Subcommands.Add(demo);
         return root;
     }
 
-    private static GatewayOptions Bind(ParseResult parse)
+    /// <summary>Reads and checks the flags; prints what is wrong and returns null when they cannot work.</summary>
+    private static GatewayOptions? Bind(ParseResult parse)
     {
         var options = new GatewayOptions
         {
@@ -61,7 +68,47 @@ public static class CommandLine
             LogLevel = parse.GetValue(_logLevel)!,
             AccessLog = parse.GetValue(_accessLog),
         };
-        _ = IPAddress.Parse(options.AdminAddress);
+        var problem = Check(options);
+        if (problem is not null)
+        {
+            Console.Error.WriteLine($"gateway: {problem}");
+            return null;
+        }
+
         return options;
+    }
+
+    private static string? Check(GatewayOptions options)
+    {
+        if (options.ConfigDir is { } dir && !Directory.Exists(dir))
+        {
+            return $"--config-dir {dir} does not exist";
+        }
+
+        if (!IPAddress.TryParse(options.AdminAddress, out _))
+        {
+            return $"--admin-address {options.AdminAddress} is not an IP address";
+        }
+
+        if (!IPAddress.TryParse(options.ListenAddress, out _))
+        {
+            return $"--listen-address {options.ListenAddress} is not an IP address";
+        }
+
+        if (options.AdminPort is < 1 or > 65535)
+        {
+            return $"--admin-port {options.AdminPort} is not a port";
+        }
+
+        try
+        {
+            _ = options.GatewayAddresses is { } range ? AddressRange.Parse(range) : [];
+        }
+        catch (FormatException e)
+        {
+            return $"--gateway-addresses {e.Message}";
+        }
+
+        return null;
     }
 }
