@@ -1,5 +1,4 @@
 // SPDX-License-Identifier: Apache-2.0
-using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Gateway.Model;
 using Gateway.Snapshot;
@@ -123,5 +122,5 @@ public sealed class GoldenTests
         return _options with { AddressPool = [.. pool.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)] };
     }
 
-    private static string GoldenRoot([CallerFilePath] string source = "") => Path.Combine(Path.GetDirectoryName(source)!, "Golden");
+    private static string GoldenRoot() => RepoPaths.Of("test/Gateway.Translation.Tests/Golden");
 }

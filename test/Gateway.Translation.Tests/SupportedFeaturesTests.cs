@@ -1,5 +1,4 @@
 // SPDX-License-Identifier: Apache-2.0
-using System.Runtime.CompilerServices;
 using System.Text.RegularExpressions;
 using Gateway.Model;
 using Gateway.Model.GatewayApi;
@@ -31,8 +30,7 @@ public sealed partial class SupportedFeaturesTests
         status.SupportedFeatures.Select(f => f.Name).Should().Equal(SupportedFeatures.Names.Order(StringComparer.Ordinal));
     }
 
-    private static string ReadmePath([CallerFilePath] string source = "") =>
-        Path.GetFullPath(Path.Combine(Path.GetDirectoryName(source)!, "..", "..", "README.md"));
+    private static string ReadmePath() => RepoPaths.Of("README.md");
 
     [GeneratedRegex(@"^- (\S+)$", RegexOptions.Multiline)]
     private static partial Regex Bullet();
