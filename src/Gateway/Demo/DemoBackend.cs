@@ -26,7 +26,11 @@ public sealed class DemoBackend : IAsyncDisposable
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(k => k.Listen(address, port));
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.AddServerHeader = false;
+            k.Listen(address, port);
+        });
         var app = builder.Build();
         app.Run(context => EchoAsync(context, name));
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
