@@ -57,7 +57,7 @@ internal sealed class CompiledMatch
 
         foreach (var (name, value, pattern) in _query)
         {
-            if (!request.Query.TryGetValue(name, out var values) || !Matches(values[0] ?? "", value, pattern))
+            if (QueryParameter(request.QueryString.Value, name) is not { } actual || !Matches(actual, value, pattern))
             {
                 return false;
             }
@@ -65,6 +65,33 @@ internal sealed class CompiledMatch
 
         return true;
     }
+
+    /// <summary>
+    /// The first value of a query parameter, by its exact (case-sensitive) name. ASP.NET Core's Request.Query
+    /// compares names case-insensitively, which Gateway API forbids.
+    /// </summary>
+    private static string? QueryParameter(string? query, string name)
+    {
+        if (string.IsNullOrEmpty(query))
+        {
+            return null;
+        }
+
+        foreach (var pair in query.AsSpan(query[0] == '?' ? 1 : 0).Split('&'))
+        {
+            var part = query.AsSpan(query[0] == '?' ? 1 : 0)[pair];
+            var equals = part.IndexOf('=');
+            var key = Unescape(equals < 0 ? part : part[..equals]);
+            if (key == name)
+            {
+                return equals < 0 ? "" : Unescape(part[(equals + 1)..]);
+            }
+        }
+
+        return null;
+    }
+
+    private static string Unescape(ReadOnlySpan<char> text) => Uri.UnescapeDataString(text.ToString().Replace('+', ' '));
 
     private bool MatchesPath(string path) => _pathType switch
     {

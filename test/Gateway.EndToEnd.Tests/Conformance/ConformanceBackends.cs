@@ -1,0 +1,35 @@
+// SPDX-License-Identifier: Apache-2.0
+using System.Net;
+using Gateway.Demo;
+
+namespace Gateway.EndToEnd.Tests.Conformance;
+
+/// <summary>
+/// One echo server per conformance Service (namespace/name), shared by every test in the run. In a cluster
+/// these are the upstream echo pods; here they answer with the request they saw, named after the Service.
+/// </summary>
+internal static class ConformanceBackends
+{
+    private static readonly SemaphoreSlim _lock = new(1);
+    private static readonly Dictionary<string, DemoBackend> _backends = [];
+
+    public static async Task<int> PortOfAsync(string ns, string name)
+    {
+        await _lock.WaitAsync();
+        try
+        {
+            var key = $"{ns}/{name}";
+            if (!_backends.TryGetValue(key, out var backend))
+            {
+                backend = await DemoBackend.StartAsync(key, IPAddress.Loopback, 0);
+                _backends[key] = backend;
+            }
+
+            return backend.Port;
+        }
+        finally
+        {
+            _lock.Release();
+        }
+    }
+}

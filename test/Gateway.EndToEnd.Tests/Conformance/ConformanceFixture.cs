@@ -1,0 +1,22 @@
+// SPDX-License-Identifier: Apache-2.0
+namespace Gateway.EndToEnd.Tests.Conformance;
+
+/// <summary>One gateway per test class, serving the base manifests plus the class's own.</summary>
+public abstract class ConformanceFixture : IAsyncLifetime
+{
+    private ConformanceGateway? _gateway;
+
+    internal ConformanceGateway Gateway => _gateway ?? throw new InvalidOperationException("not started");
+
+    protected abstract string[] Manifests { get; }
+
+    public async Task InitializeAsync() => _gateway = await ConformanceGateway.StartAsync(Manifests);
+
+    public async Task DisposeAsync()
+    {
+        if (_gateway is not null)
+        {
+            await _gateway.DisposeAsync();
+        }
+    }
+}

@@ -1,0 +1,178 @@
+// SPDX-License-Identifier: Apache-2.0
+using System.Text;
+using System.Text.Json.Nodes;
+using Gateway.Model.Core;
+using Gateway.Sources.Files;
+
+namespace Gateway.EndToEnd.Tests.Conformance;
+
+/// <summary>
+/// The upstream conformance manifests (../shared/gateway-api/conformance) served by a real gateway: the base
+/// manifests plus one test's manifests, with EndpointSlices added that point each Service at a local echo
+/// server. Each instance gets its own loopback address range, so Gateways listen on their real ports (80, 443)
+/// without clashing with other tests. Binding ports below 1024 needs root (or a lowered
+/// net.ipv4.ip_unprivileged_port_start), as on CI.
+/// </summary>
+internal sealed class ConformanceGateway : IAsyncDisposable
+{
+    public const string ClassName = "gateway-conformance";
+    public const string InfraNamespace = "gateway-conformance-infra";
+    private static int _instances;
+    private readonly GatewayUnderTest _gateway;
+    private readonly HttpClient _client = new(new SocketsHttpHandler { UseProxy = false, AllowAutoRedirect = false }) { Timeout = TimeSpan.FromSeconds(10) };
+
+    private ConformanceGateway(GatewayUnderTest gateway) => _gateway = gateway;
+
+    public static string ManifestDir { get; } = Path.GetFullPath(Path.Combine(RepoPaths.Root, "..", "shared", "gateway-api", "conformance"));
+
+    public GatewayUnderTest Gateway => _gateway;
+
+    public static async Task<ConformanceGateway> StartAsync(params string[] testManifests)
+    {
+        var instance = Interlocked.Increment(ref _instances);
+        var gateway = new GatewayUnderTest(gatewayAddresses: $"127.{40 + instance}.0.1-127.{40 + instance}.0.200");
+        var documents = new List<string> { Read("manifests.yaml") };
+        documents.AddRange(testManifests.Select(Read));
+        for (var i = 0; i < documents.Count; i++)
+        {
+            gateway.WriteFile($"{i:00}.yaml", documents[i]);
+        }
+
+        gateway.WriteFile("harness.yaml", await HarnessAsync(documents));
+        await gateway.StartAsync();
+        return new ConformanceGateway(gateway);
+    }
+
+    /// <summary>The status the gateway reports for one object, waiting until it is there.</summary>
+    public async Task<JsonNode> StatusOfAsync(string kind, string ns, string name)
+    {
+        JsonNode? found = null;
+        await Eventually.TrueAsync(async () =>
+        {
+            var list = JsonNode.Parse(await _gateway.GetStringAsync($"{_gateway.Admin}status"))!;
+            found = list["items"]!.AsArray().FirstOrDefault(i =>
+                i!["kind"]!.GetValue<string>() == kind && i["metadata"]!["name"]!.GetValue<string>() == name
+                && (i["metadata"]!["namespace"]?.GetValue<string>() ?? "") == ns)?["status"];
+            return found is not null;
+        }, $"{kind} {ns}/{name} has a status");
+        return found!;
+    }
+
+    public async Task<string> AddressOfAsync(string gatewayName, string ns = InfraNamespace)
+    {
+        var status = await StatusOfAsync("Gateway", ns, gatewayName);
+        return status["addresses"]![0]!["value"]!.GetValue<string>();
+    }
+
+    public async Task<ConformanceResponse> SendAsync(
+        string gatewayName, string host, string path, string method = "GET",
+        IEnumerable<KeyValuePair<string, string>>? headers = null, int port = 80, string ns = InfraNamespace)
+    {
+        var address = await AddressOfAsync(gatewayName, ns);
+        using var request = new HttpRequestMessage(new HttpMethod(method), new Uri($"http://{address}:{port}{path}"));
+        request.Headers.Host = host;
+        foreach (var (name, value) in headers ?? [])
+        {
+            request.Headers.TryAddWithoutValidation(name, value);
+        }
+
+        using var response = await _client.SendAsync(request);
+        var body = await response.Content.ReadAsStringAsync();
+        return new ConformanceResponse(response, body);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _client.Dispose();
+        await _gateway.DisposeAsync();
+    }
+
+    private static string Read(string file) =>
+        File.ReadAllText(Path.Combine(ManifestDir, file)).Replace("{GATEWAY_CLASS_NAME}", ClassName, StringComparison.Ordinal);
+
+    /// <summary>Our GatewayClass plus an EndpointSlice per Service, each pointing at that Service's echo server.</summary>
+    private static async Task<string> HarnessAsync(IEnumerable<string> documents)
+    {
+        var yaml = new StringBuilder($"""
+            apiVersion: gateway.networking.k8s.io/v1
+            kind: GatewayClass
+            metadata:
+              name: {ClassName}
+            spec:
+              controllerName: gateway.seed.dev/gateway-controller
+
+            """);
+        var services = documents
+            .SelectMany(d => ManifestLoader.Load("conformance.yaml", d).Objects)
+            .Select(o => o.Object)
+            .OfType<V1Service>();
+        foreach (var service in services)
+        {
+            var ns = service.Metadata.Namespace!;
+            var port = await PortOfAsync(ns, service.Metadata.Name);
+            yaml.Append($"""
+                ---
+                apiVersion: discovery.k8s.io/v1
+                kind: EndpointSlice
+                metadata:
+                  name: {service.Metadata.Name}-harness
+                  namespace: {ns}
+                  labels:
+                    kubernetes.io/service-name: {service.Metadata.Name}
+                addressType: IPv4
+                endpoints:
+                - addresses: [127.0.0.1]
+                ports:
+
+                """);
+            foreach (var servicePort in service.Spec.Ports)
+            {
+                yaml.Append($"- name: \"{servicePort.Name ?? ""}\"\n  port: {port}\n");
+            }
+        }
+
+        return yaml.ToString();
+    }
+
+    private static Task<int> PortOfAsync(string ns, string name) => ConformanceBackends.PortOfAsync(ns, name);
+}
+
+/// <summary>What the client got, and (when a backend answered) what the backend saw.</summary>
+internal sealed class ConformanceResponse
+{
+    public ConformanceResponse(HttpResponseMessage response, string body)
+    {
+        StatusCode = (int)response.StatusCode;
+        Body = body;
+        Headers = response.Headers.Concat(response.Content.Headers)
+            .GroupBy(h => h.Key, StringComparer.OrdinalIgnoreCase)
+            .ToDictionary(g => g.Key, g => string.Join(",", g.SelectMany(h => h.Value)), StringComparer.OrdinalIgnoreCase);
+        Location = response.Headers.Location?.ToString();
+        try
+        {
+            Echo = body.StartsWith('{') ? JsonNode.Parse(body) : null;
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            Echo = null;
+        }
+    }
+
+    public int StatusCode { get; }
+    public string Body { get; }
+    public IReadOnlyDictionary<string, string> Headers { get; }
+    public string? Location { get; }
+    public JsonNode? Echo { get; }
+
+    /// <summary>namespace/name of the Service whose echo server answered, or null.</summary>
+    public string? Backend => Echo?["backend"]?.GetValue<string>();
+    public string? BackendPath => Echo?["path"]?.GetValue<string>();
+    public string? BackendHost => Echo?["host"]?.GetValue<string>();
+
+    public string? BackendHeader(string name) =>
+        Echo?["headers"] is JsonObject headers
+            ? headers.FirstOrDefault(h => string.Equals(h.Key, name, StringComparison.OrdinalIgnoreCase)).Value?.GetValue<string>()
+            : null;
+
+    public override string ToString() => $"{StatusCode} {Body.Trim()}";
+}
