@@ -48,6 +48,16 @@ public sealed class DemoBackend : IAsyncDisposable
             ["host"] = request.Host.Value,
             ["headers"] = request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase),
         };
+        // "X-Echo-Set-Header: Name:value,Other:value" asks for response headers, to test response filters.
+        foreach (var entry in request.Headers["X-Echo-Set-Header"].ToString().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var colon = entry.IndexOf(':', StringComparison.Ordinal);
+            if (colon > 0)
+            {
+                context.Response.Headers.Append(entry[..colon].Trim(), entry[(colon + 1)..].Trim());
+            }
+        }
+
         context.Response.ContentType = "application/json";
         return context.Response.WriteAsync(JsonSerializer.Serialize(echo) + "\n");
     }
