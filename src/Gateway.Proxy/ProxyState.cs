@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 using Gateway.Proxy.Forwarding;
+using Gateway.Proxy.Listeners;
 using Gateway.Proxy.Matching;
+using Gateway.Proxy.Tls;
 using Gateway.Snapshot;
 
 namespace Gateway.Proxy;
@@ -11,7 +13,7 @@ namespace Gateway.Proxy;
 /// </summary>
 public sealed class ProxyState
 {
-    private volatile LiveConfig _current = new(RouteTable.Empty, ClusterTable.Empty);
+    private volatile LiveConfig _current = new(RouteTable.Empty, ClusterTable.Empty, CertificateStore.Empty);
 
     /// <summary>Raised after a new snapshot is live.</summary>
     public event Action<ProxySnapshot>? Applied;
@@ -25,13 +27,14 @@ public sealed class ProxyState
 
     public void Apply(ProxySnapshot snapshot)
     {
-        _current = new LiveConfig(new RouteTable(snapshot), new ClusterTable(snapshot.Clusters));
+        var previous = _current;
+        _current = new LiveConfig(new RouteTable(snapshot), new ClusterTable(snapshot.Clusters), new CertificateStore(snapshot.Certificates, previous.Certificates));
         HasSnapshot = true;
         Applied?.Invoke(snapshot);
     }
 
-    /// <summary>The (address, port) pairs the snapshot needs bound.</summary>
-    public IReadOnlyList<(string Address, int Port)> Binds => [.. _current.Routes.Binds];
+    /// <summary>The (address, port, TLS or not) the snapshot needs bound.</summary>
+    public IReadOnlyList<ListenerBind> Binds => [.. _current.Routes.Binds];
 
-    internal sealed record LiveConfig(RouteTable Routes, ClusterTable Clusters);
+    internal sealed record LiveConfig(RouteTable Routes, ClusterTable Clusters, CertificateStore Certificates);
 }

@@ -22,6 +22,9 @@ public sealed record Listener
     /// <summary>The listener hostname (exact or *.suffix); null matches every host.</summary>
     public string? Hostname { get; init; }
 
+    /// <summary>For HTTPS listeners: the certificates to serve (ids into ProxySnapshot.Certificates), first preferred.</summary>
+    public ImmutableArray<string> CertificateIds { get; init; } = [];
+
     /// <summary>Routes grouped by the hostname they answer for, most specific hostname first.</summary>
     public ImmutableArray<VirtualHost> VirtualHosts { get; init; } = [];
 }

@@ -18,4 +18,7 @@ public sealed record ProxySnapshot
 
     /// <summary>Backend clusters (one per Service port), sorted by id.</summary>
     public ImmutableArray<Cluster> Clusters { get; init; } = [];
+
+    /// <summary>Serving certificates the HTTPS listeners refer to, sorted by id.</summary>
+    public ImmutableArray<TlsCertificate> Certificates { get; init; } = [];
 }

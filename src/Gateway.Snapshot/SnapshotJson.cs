@@ -16,6 +16,12 @@ public static class SnapshotJson
 
     public static string Serialize(ProxySnapshot snapshot) => JsonSerializer.Serialize(snapshot, Options);
 
+    /// <summary>The snapshot without private material: certificates keep only their id and fingerprint.</summary>
+    public static string SerializeRedacted(ProxySnapshot snapshot) => Serialize(snapshot with
+    {
+        Certificates = [.. snapshot.Certificates.Select(c => c with { CertificatePem = null, PrivateKeyPem = null })],
+    });
+
     public static ProxySnapshot Deserialize(string json) =>
         JsonSerializer.Deserialize<ProxySnapshot>(json, Options) ?? ProxySnapshot.Empty;
 

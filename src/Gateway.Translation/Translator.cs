@@ -44,7 +44,8 @@ public static class Translator
         }
 
         var ourGateways = resources.Gateways.Where(g => acceptedClasses.Contains(g.Spec.GatewayClassName));
-        var plans = GatewayPlanner.Plan(ourGateways, options);
+        var certificates = new CertificateResolver(index);
+        var plans = GatewayPlanner.Plan(ourGateways, options, certificates);
         var byKey = plans.ToDictionary(p => p.Key);
         var backends = new BackendResolver(index);
         var attacher = new ParentAttacher(byKey, index, options.ControllerName);
@@ -72,6 +73,7 @@ public static class Translator
         {
             Listeners = [.. listeners.OrderBy(l => l.Id, StringComparer.Ordinal)],
             Clusters = backends.Clusters,
+            Certificates = [.. certificates.Certificates],
         };
         var ordered = statuses
             .OrderBy(s => s.Kind, StringComparer.Ordinal)
@@ -88,6 +90,7 @@ public static class Translator
         Port = listener.Spec.Port,
         Protocol = listener.Protocol!.Value,
         Hostname = string.IsNullOrEmpty(listener.Spec.Hostname) ? null : listener.Spec.Hostname.ToLowerInvariant(),
+        CertificateIds = listener.CertificateIds,
         VirtualHosts =
         [
             .. listener.Hosts

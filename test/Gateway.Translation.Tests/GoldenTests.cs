@@ -39,7 +39,7 @@ public sealed class GoldenTests
             ? Path.Combine(GoldenRoot(), "standalone-example")
             : folder;
 
-        GoldenFile.Verify(Path.Combine(outputs, "snapshot.json"), SnapshotJson.Serialize(result.Snapshot) + "\n");
+        GoldenFile.Verify(Path.Combine(outputs, "snapshot.json"), SnapshotJson.SerializeRedacted(result.Snapshot) + "\n");
         GoldenFile.Verify(Path.Combine(outputs, "status.json"), StatusJson.ToList(result.Statuses, []).ToJsonString(StatusJson.Options) + "\n");
     }
 

@@ -13,9 +13,9 @@ public sealed class ListenerEndpointsSource : ConfigurationProvider, IConfigurat
     public IConfigurationProvider Build(IConfigurationBuilder builder) => this;
 
     /// <summary>The endpoints currently asked of Kestrel.</summary>
-    public IReadOnlyList<(string Address, int Port)> Endpoints { get; private set; } = [];
+    public IReadOnlyList<ListenerBind> Endpoints { get; private set; } = [];
 
-    public void SetEndpoints(IEnumerable<(string Address, int Port)> endpoints)
+    public void SetEndpoints(IEnumerable<ListenerBind> endpoints)
     {
         var ordered = endpoints.Distinct().Order().ToList();
         if (ordered.SequenceEqual(Endpoints))
@@ -24,12 +24,13 @@ public sealed class ListenerEndpointsSource : ConfigurationProvider, IConfigurat
         }
 
         var data = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
-        foreach (var (address, port) in ordered)
+        foreach (var bind in ordered)
         {
-            var name = EndpointName(address, port);
-            var host = address.Contains(':') ? $"[{address}]" : address;
-            data[$"Endpoints:{name}:Url"] = string.Create(CultureInfo.InvariantCulture, $"http://{host}:{port}");
-            data[$"Endpoints:{name}:Protocols"] = "Http1";
+            var name = EndpointName(bind);
+            data[$"Endpoints:{name}:Url"] = bind.Url;
+
+            // TLS offers HTTP/2 through ALPN; cleartext is HTTP/1.1 (prior-knowledge h2c needs its own listener).
+            data[$"Endpoints:{name}:Protocols"] = bind.Tls ? "Http1AndHttp2" : "Http1";
         }
 
         Data = data;
@@ -37,6 +38,6 @@ public sealed class ListenerEndpointsSource : ConfigurationProvider, IConfigurat
         OnReload();
     }
 
-    private static string EndpointName(string address, int port) =>
-        "listener_" + address.Replace('.', '_').Replace(':', '_') + "_" + port.ToString(CultureInfo.InvariantCulture);
+    private static string EndpointName(ListenerBind bind) =>
+        (bind.Tls ? "tls_" : "tcp_") + bind.Address.Replace('.', '_').Replace(':', '_') + "_" + bind.Port.ToString(CultureInfo.InvariantCulture);
 }

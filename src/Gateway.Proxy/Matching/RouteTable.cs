@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 using System.Collections.Frozen;
 using System.Net;
+using Gateway.Proxy.Listeners;
 using Gateway.Snapshot;
+using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.Http;
 
 namespace Gateway.Proxy.Matching;
@@ -27,16 +29,53 @@ internal sealed class RouteTable
 
     public ProxySnapshot Snapshot { get; }
 
-    /// <summary>The distinct (address, port) pairs the data plane must listen on.</summary>
-    public IEnumerable<(string Address, int Port)> Binds => _binds.Keys;
+    /// <summary>The sockets the data plane must listen on.</summary>
+    public IEnumerable<ListenerBind> Binds =>
+        _binds.Select(b => new ListenerBind(b.Key.Address, b.Key.Port, b.Value.Any(l => l.Listener.Protocol == ListenerProtocol.Https)));
 
-    public (CompiledListener? Listener, CompiledRoute? Route) Match(HttpContext context)
+    public RouteMatchResult Match(HttpContext context)
     {
         var connection = context.Connection;
-        var local = connection.LocalIpAddress;
+        if (Listeners(connection.LocalIpAddress, connection.LocalPort) is not { } listeners)
+        {
+            return default;
+        }
+
+        var host = context.Request.Host.Host;
+        var listener = BestListener(listeners, host);
+        if (listener is null)
+        {
+            return default;
+        }
+
+        // TLS: the certificate was chosen by SNI. A Host that belongs to another listener is misdirected (421).
+        var serverName = context.Features.Get<ITlsHandshakeFeature>()?.HostName;
+        if (!string.IsNullOrEmpty(serverName) && BestListener(listeners, serverName) is { } bySni && bySni != listener)
+        {
+            return new RouteMatchResult(listener, null, Misdirected: true);
+        }
+
+        return new RouteMatchResult(listener, listener.Match(host, context.Request), Misdirected: false);
+    }
+
+    /// <summary>The listener that should serve a TLS handshake for this SNI name (or none given).</summary>
+    public CompiledListener? ListenerForServerName(IPAddress address, int port, string? serverName)
+    {
+        if (Listeners(address, port) is not { } listeners)
+        {
+            return null;
+        }
+
+        return string.IsNullOrEmpty(serverName)
+            ? listeners.FirstOrDefault(l => l.Listener.Hostname is null) ?? listeners.FirstOrDefault()
+            : BestListener(listeners, serverName) ?? listeners.FirstOrDefault(l => l.Listener.Hostname is null);
+    }
+
+    private CompiledListener[]? Listeners(IPAddress? local, int port)
+    {
         if (local is null)
         {
-            return (null, null);
+            return null;
         }
 
         if (local.IsIPv4MappedToIPv6)
@@ -44,13 +83,14 @@ internal sealed class RouteTable
             local = local.MapToIPv4();
         }
 
-        if (!_binds.TryGetValue((local.ToString(), connection.LocalPort), out var listeners)
-            && !_binds.TryGetValue((IPAddress.Any.ToString(), connection.LocalPort), out listeners))
-        {
-            return (null, null);
-        }
+        return _binds.TryGetValue((local.ToString(), port), out var listeners)
+            || _binds.TryGetValue((IPAddress.Any.ToString(), port), out listeners)
+            ? listeners
+            : null;
+    }
 
-        var host = context.Request.Host.Host;
+    private static CompiledListener? BestListener(CompiledListener[] listeners, string host)
+    {
         CompiledListener? best = null;
         var bestScore = -1;
         foreach (var listener in listeners)
@@ -62,6 +102,9 @@ internal sealed class RouteTable
             }
         }
 
-        return best is null ? (null, null) : (best, best.Match(host, context.Request));
+        return best;
     }
 }
+
+/// <summary>The listener that took the request and the route that matched (either may be null).</summary>
+internal readonly record struct RouteMatchResult(CompiledListener? Listener, CompiledRoute? Route, bool Misdirected);

@@ -51,10 +51,16 @@ public sealed class GatewayProxyMiddleware
     {
         var started = Stopwatch.GetTimestamp();
         var config = _state.Current;
-        var (listener, route) = config.Routes.Match(context);
+        var (listener, route, misdirected) = config.Routes.Match(context);
         var upstream = "-";
         try
         {
+            if (misdirected)
+            {
+                await ErrorResponses.WriteAsync(context, 421, $"Host {context.Request.Host} is not served by the listener this TLS connection was made to.").ConfigureAwait(false);
+                return;
+            }
+
             if (listener is null || route is null)
             {
                 await ErrorResponses.WriteAsync(context, 404, $"No route matches {context.Request.Host}{context.Request.Path}.").ConfigureAwait(false);

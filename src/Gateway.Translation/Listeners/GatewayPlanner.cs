@@ -17,7 +17,7 @@ internal static class GatewayPlanner
     private const string IPAddressType = "IPAddress";
     private static readonly ImmutableArray<string> _routeKinds = ["HTTPRoute"];
 
-    public static List<GatewayPlan> Plan(IEnumerable<V1Gateway> gateways, TranslatorOptions options)
+    public static List<GatewayPlan> Plan(IEnumerable<V1Gateway> gateways, TranslatorOptions options, CertificateResolver certificates)
     {
         // Oldest first: when two Gateways want the same address and port, the older one keeps it.
         var plans = gateways
@@ -30,7 +30,7 @@ internal static class GatewayPlanner
         var boundBy = new Dictionary<(string Address, int Port), NamespacedName>();
         foreach (var plan in plans)
         {
-            PlanListeners(plan, boundBy);
+            PlanListeners(plan, boundBy, certificates);
         }
 
         return plans;
@@ -83,7 +83,7 @@ internal static class GatewayPlanner
         }
     }
 
-    private static void PlanListeners(GatewayPlan plan, Dictionary<(string, int), NamespacedName> boundBy)
+    private static void PlanListeners(GatewayPlan plan, Dictionary<(string, int), NamespacedName> boundBy, CertificateResolver certificates)
     {
         var gateway = plan.Gateway;
         var generation = gateway.Metadata.Generation;
@@ -94,12 +94,22 @@ internal static class GatewayPlanner
             listener.Protocol = spec.Protocol switch
             {
                 "HTTP" => ListenerProtocol.Http,
+                "HTTPS" => ListenerProtocol.Https,
                 _ => null,
             };
             if (listener.Protocol is null)
             {
                 listener.NotAccepted = Conditions.False(ConditionType.Accepted, Reason.UnsupportedProtocol,
-                    $"Protocol {spec.Protocol} is not supported yet; supported: HTTP.", generation);
+                    $"Protocol {spec.Protocol} is not supported yet; supported: HTTP, HTTPS.", generation);
+            }
+            else if (listener.Protocol == ListenerProtocol.Https && (spec.Tls?.Mode ?? "Terminate") != "Terminate")
+            {
+                listener.NotAccepted = Conditions.False(ConditionType.Accepted, Reason.UnsupportedProtocol,
+                    $"HTTPS listeners terminate TLS; tls.mode {spec.Tls?.Mode} needs a TLS listener.", generation);
+            }
+            else if (listener.Protocol == ListenerProtocol.Https)
+            {
+                certificates.Resolve(listener, generation);
             }
 
             ResolveKinds(listener, generation);

@@ -30,7 +30,7 @@ public static class AdminEndpoints
             case "/config":
                 // The snapshot holds Secrets only as references, so nothing private can leak here.
                 response.ContentType = "application/json";
-                return response.WriteAsync(SnapshotJson.Serialize(services.GetRequiredService<ProxyState>().Snapshot));
+                return response.WriteAsync(SnapshotJson.SerializeRedacted(services.GetRequiredService<ProxyState>().Snapshot));
             default:
                 response.StatusCode = 404;
                 return response.WriteAsync("admin pages: /healthz /readyz /metrics /status /config\n");

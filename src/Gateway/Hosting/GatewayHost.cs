@@ -6,6 +6,7 @@ using Gateway.Proxy;
 using Gateway.Proxy.Diagnostics;
 using Gateway.Proxy.Listeners;
 using Gateway.Proxy.Pipeline;
+using Gateway.Proxy.Tls;
 using Gateway.Sources;
 using Gateway.Sources.Files;
 using Gateway.Status;
@@ -26,9 +27,11 @@ public static class GatewayHost
         ConfigureLogging(builder, options);
 
         var endpoints = new ListenerEndpointsSource();
-        builder.WebHost.ConfigureKestrel(kestrel =>
+        builder.WebHost.ConfigureKestrel((context, kestrel) =>
         {
             kestrel.AddServerHeader = false;
+            var certificates = kestrel.ApplicationServices.GetRequiredService<ServerCertificateSelector>();
+            kestrel.ConfigureHttpsDefaults(https => https.ServerCertificateSelector = certificates.Select);
             kestrel.Listen(IPAddress.Parse(options.AdminAddress), options.AdminPort);
             kestrel.Configure(new ConfigurationBuilder().Add(endpoints).Build(), reloadOnChange: true);
         });
@@ -47,6 +50,7 @@ public static class GatewayHost
             options.ConfigDir ?? throw new InvalidOperationException("--config-dir is required"),
             sp.GetRequiredService<ILogger<DirectorySource>>()));
         services.AddSingleton<ProxyState>();
+        services.AddSingleton<ServerCertificateSelector>();
         services.AddSingleton<StatusStore>();
         services.AddSingleton<ProxyMetrics>();
         services.AddSingleton<ControlPlaneMetrics>();

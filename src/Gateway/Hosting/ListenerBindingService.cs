@@ -1,5 +1,4 @@
 // SPDX-License-Identifier: Apache-2.0
-using System.Globalization;
 using Gateway.Cli;
 using Gateway.Proxy;
 using Gateway.Proxy.Listeners;
@@ -40,7 +39,7 @@ public sealed partial class ListenerBindingService(
     public bool AllBound()
     {
         var bound = server.Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
-        return endpoints.Endpoints.All(e => bound.Contains(Url(e.Address, e.Port), StringComparer.OrdinalIgnoreCase));
+        return endpoints.Endpoints.All(e => bound.Contains(e.Url, StringComparer.OrdinalIgnoreCase));
     }
 
     private void OnApplied(Snapshot.ProxySnapshot snapshot)
@@ -54,11 +53,8 @@ public sealed partial class ListenerBindingService(
         endpoints.SetEndpoints(wanted);
     }
 
-    private bool ClashesWithAdmin((string Address, int Port) bind) =>
+    private bool ClashesWithAdmin(ListenerBind bind) =>
         bind.Port == options.AdminPort && (bind.Address == options.AdminAddress || bind.Address == "0.0.0.0" || options.AdminAddress == "0.0.0.0");
-
-    internal static string Url(string address, int port) =>
-        string.Create(CultureInfo.InvariantCulture, $"http://{(address.Contains(':') ? $"[{address}]" : address)}:{port}");
 
     [LoggerMessage(EventId = 3101, Level = LogLevel.Error, Message = "Listener {Address}:{Port} is the admin server's address; not bound")]
     private static partial void LogAdminClash(ILogger logger, string address, int port);

@@ -81,6 +81,13 @@ internal sealed class ConformanceGateway : IAsyncDisposable
         return new ConformanceResponse(response, body);
     }
 
+    /// <summary>An HTTPS request with independent SNI and Host, to one of a Gateway's listeners.</summary>
+    public async Task<TlsProbe.Result> SendTlsAsync(string gatewayName, string serverName, string host, string path, int port = 443)
+    {
+        var address = await AddressOfAsync(gatewayName);
+        return await TlsProbe.GetAsync(address, port, serverName, host, path);
+    }
+
     public async ValueTask DisposeAsync()
     {
         _client.Dispose();
@@ -100,6 +107,11 @@ internal sealed class ConformanceGateway : IAsyncDisposable
               name: {ClassName}
             spec:
               controllerName: gateway.seed.dev/gateway-controller
+            ---
+            {TestCertificates.SecretYaml(InfraNamespace, "tls-validity-checks-certificate", "example.org",
+                "example.org", "second-example.org", "*.wildcard.org", "fourth-example.wildcard.org", "*.example.org")}
+            ---
+            {TestCertificates.SecretYaml("gateway-conformance-web-backend", "certificate", "web-backend.example.org")}
 
             """);
         var services = documents

@@ -1,0 +1,127 @@
+// SPDX-License-Identifier: Apache-2.0
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using System.Text;
+using Gateway.Model.Core;
+using Gateway.Model.Meta;
+using Gateway.Snapshot;
+using Gateway.Translation.References;
+using Gateway.Translation.Status;
+
+namespace Gateway.Translation.Listeners;
+
+/// <summary>
+/// Resolves an HTTPS listener's certificateRefs to kubernetes.io/tls Secrets: same namespace, or another one
+/// with a ReferenceGrant; the certificate and key must parse and belong together.
+/// </summary>
+internal sealed class CertificateResolver(TranslationIndex index)
+{
+    private readonly Dictionary<string, TlsCertificate> _certificates = new(StringComparer.Ordinal);
+
+    public IEnumerable<TlsCertificate> Certificates => _certificates.Values.OrderBy(c => c.Id, StringComparer.Ordinal);
+
+    public void Resolve(ListenerPlan listener, long? generation)
+    {
+        var tls = listener.Spec.Tls;
+        if (tls is null || tls.CertificateRefs.IsDefaultOrEmpty)
+        {
+            listener.UnresolvedRefs = Conditions.False(ConditionType.ResolvedRefs, Reason.InvalidCertificateRef,
+                "An HTTPS listener needs tls.certificateRefs.", generation);
+            return;
+        }
+
+        var gatewayNamespace = listener.Gateway.Key.Namespace;
+        var ids = new List<string>();
+        foreach (var reference in tls.CertificateRefs)
+        {
+            var ns = reference.Namespace ?? gatewayNamespace;
+            var key = new NamespacedName(ns, reference.Name);
+            if ((reference.Group ?? "") != "" || (reference.Kind ?? "Secret") != "Secret")
+            {
+                listener.UnresolvedRefs ??= Conditions.False(ConditionType.ResolvedRefs, Reason.InvalidCertificateRef,
+                    $"Certificate reference {reference.Group}/{reference.Kind} {key} is not a Secret.", generation);
+                continue;
+            }
+
+            if (!ReferenceGrants.Permits(index.Resources.ReferenceGrants, GatewayPlanner.GatewayGroup, "Gateway", gatewayNamespace, "", "Secret", ns, reference.Name))
+            {
+                listener.UnresolvedRefs ??= Conditions.False(ConditionType.ResolvedRefs, Reason.RefNotPermitted,
+                    $"No ReferenceGrant in {ns} allows Gateways from {gatewayNamespace} to use Secret {reference.Name}.", generation);
+                continue;
+            }
+
+            if (!index.Secrets.TryGetValue(key, out var secret))
+            {
+                listener.UnresolvedRefs ??= Conditions.False(ConditionType.ResolvedRefs, Reason.InvalidCertificateRef,
+                    $"Secret {key} does not exist.", generation);
+                continue;
+            }
+
+            var (certificate, problem) = Load(secret);
+            if (certificate is null)
+            {
+                listener.UnresolvedRefs ??= Conditions.False(ConditionType.ResolvedRefs, Reason.InvalidCertificateRef,
+                    $"Secret {key} is not a usable TLS certificate: {problem}", generation);
+                continue;
+            }
+
+            _certificates[certificate.Id] = certificate;
+            ids.Add(certificate.Id);
+        }
+
+        listener.CertificateIds = [.. ids];
+    }
+
+    private static (TlsCertificate? Certificate, string? Problem) Load(V1Secret secret)
+    {
+        if (secret.Type is not null && secret.Type != "kubernetes.io/tls")
+        {
+            return (null, $"type is {secret.Type}, not kubernetes.io/tls.");
+        }
+
+        if (Decode(secret, "tls.crt") is not { } certPem || Decode(secret, "tls.key") is not { } keyPem)
+        {
+            return (null, "tls.crt and tls.key must both be present and base64-encoded.");
+        }
+
+        try
+        {
+            // Parsing is pure computation: it proves the pair is usable before any listener depends on it.
+            using var parsed = X509Certificate2.CreateFromPem(certPem, keyPem);
+        }
+        catch (CryptographicException e)
+        {
+            return (null, e.Message);
+        }
+        catch (ArgumentException e)
+        {
+            return (null, e.Message);
+        }
+
+        var fingerprint = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(certPem + "\n" + keyPem)));
+        return (new TlsCertificate
+        {
+            Id = $"secret/{secret.Metadata.Namespace}/{secret.Metadata.Name}",
+            Fingerprint = fingerprint,
+            CertificatePem = certPem,
+            PrivateKeyPem = keyPem,
+        }, null);
+    }
+
+    private static string? Decode(V1Secret secret, string key)
+    {
+        if (secret.Data is null || !secret.Data.TryGetValue(key, out var base64) || string.IsNullOrWhiteSpace(base64))
+        {
+            return null;
+        }
+
+        try
+        {
+            return Encoding.UTF8.GetString(Convert.FromBase64String(base64));
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
+    }
+}
