@@ -20,4 +20,7 @@ public sealed record Route
     public required RouteAction Action { get; init; }
 
     public RouteTimeouts? Timeouts { get; init; }
+
+    /// <summary>Retries on the listed status codes (and connection failures that would answer one of them).</summary>
+    public RouteRetry? Retry { get; init; }
 }

@@ -26,3 +26,6 @@ public sealed record RedirectAction(
 public sealed record DirectResponseAction(int StatusCode, string Body) : RouteAction;
 
 public sealed record RouteTimeouts(TimeSpan? Request, TimeSpan? BackendRequest);
+
+/// <summary>Up to Attempts retries when a backend answers one of Codes, Backoff apart.</summary>
+public sealed record RouteRetry(ImmutableArray<int> Codes, int Attempts, TimeSpan Backoff);

@@ -8,6 +8,7 @@ namespace Gateway.Snapshot;
 [JsonDerivedType(typeof(RequestHeaderFilter), "requestHeaderModifier")]
 [JsonDerivedType(typeof(ResponseHeaderFilter), "responseHeaderModifier")]
 [JsonDerivedType(typeof(UrlRewriteFilter), "urlRewrite")]
+[JsonDerivedType(typeof(RequestMirrorFilter), "requestMirror")]
 public abstract record RouteFilter;
 
 public sealed record HeaderChanges
@@ -22,6 +23,9 @@ public sealed record RequestHeaderFilter(HeaderChanges Changes) : RouteFilter;
 public sealed record ResponseHeaderFilter(HeaderChanges Changes) : RouteFilter;
 
 public sealed record UrlRewriteFilter(string? Hostname, PathRewrite? Path) : RouteFilter;
+
+/// <summary>Sends a copy of the request to another cluster; its answer is ignored. Percent is 0–100.</summary>
+public sealed record RequestMirrorFilter(string ClusterId, double Percent) : RouteFilter;
 
 /// <summary>ReplaceFullPath, or ReplacePrefixMatch of the matched PathPrefix.</summary>
 public sealed record PathRewrite(PathRewriteType Type, string Value);

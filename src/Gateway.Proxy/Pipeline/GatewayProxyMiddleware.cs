@@ -3,7 +3,6 @@ using System.Diagnostics;
 using System.Net;
 using Gateway.Proxy.Diagnostics;
 using Gateway.Proxy.Forwarding;
-using Gateway.Proxy.Matching;
 using Gateway.Snapshot;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
@@ -19,11 +18,10 @@ namespace Gateway.Proxy.Pipeline;
 public sealed class GatewayProxyMiddleware
 {
     private readonly ProxyState _state;
-    private readonly IHttpForwarder _forwarder;
+    private readonly RouteForwarder _forwarder;
     private readonly ProxyMetrics _metrics;
     private readonly ILogger _accessLog;
     private readonly ProxyOptions _options;
-    private readonly HttpMessageInvoker _client;
 
     public GatewayProxyMiddleware(
         RequestDelegate next, ProxyState state, IHttpForwarder forwarder, ProxyMetrics metrics,
@@ -31,11 +29,10 @@ public sealed class GatewayProxyMiddleware
     {
         _ = next; // Terminal: nothing runs after the proxy.
         _state = state;
-        _forwarder = forwarder;
         _metrics = metrics;
         _accessLog = loggers.CreateLogger(AccessLog.Category);
         _options = options.Value;
-        _client = new HttpMessageInvoker(new SocketsHttpHandler
+        var client = new HttpMessageInvoker(new SocketsHttpHandler
         {
             UseProxy = false,
             AllowAutoRedirect = false,
@@ -45,6 +42,7 @@ public sealed class GatewayProxyMiddleware
             ActivityHeadersPropagator = null,
             ConnectTimeout = TimeSpan.FromSeconds(10),
         });
+        _forwarder = new RouteForwarder(forwarder, client, new RequestMirror(client, loggers.CreateLogger<RequestMirror>()), _options, loggers.CreateLogger<RouteForwarder>());
     }
 
     public async Task InvokeAsync(HttpContext context)
@@ -76,7 +74,7 @@ public sealed class GatewayProxyMiddleware
                     Redirects.Write(context, redirect, listener.Listener, route.Match.PrefixForRewrite);
                     break;
                 case ForwardAction forward:
-                    upstream = await ForwardAsync(context, route, forward, config.Clusters).ConfigureAwait(false);
+                    upstream = await _forwarder.ForwardAsync(context, route, forward, config.Clusters).ConfigureAwait(false);
                     break;
             }
         }
@@ -93,47 +91,5 @@ public sealed class GatewayProxyMiddleware
                     context.Connection.RemoteIpAddress?.ToString() ?? "-");
             }
         }
-    }
-
-    private async Task<string> ForwardAsync(HttpContext context, CompiledRoute route, ForwardAction forward, ClusterTable clusters)
-    {
-        var backend = BackendPicker.Pick(forward.Backends);
-        if (backend is null)
-        {
-            await ErrorResponses.WriteAsync(context, 500, "Every backend of this route has weight 0.").ConfigureAwait(false);
-            return "-";
-        }
-
-        if (backend.ClusterId is null || clusters.Find(backend.ClusterId) is not { } cluster)
-        {
-            await ErrorResponses.WriteAsync(context, 500, "The chosen backend of this route is invalid; see the route's status.").ConfigureAwait(false);
-            return "-";
-        }
-
-        var destination = cluster.NextDestination();
-        if (destination is null)
-        {
-            await ErrorResponses.WriteAsync(context, 503, $"No ready endpoints for {cluster.Cluster.Id}.").ConfigureAwait(false);
-            return cluster.Cluster.Id;
-        }
-
-        IReadOnlyList<RouteFilter> filters = backend.Filters.IsDefaultOrEmpty ? route.Route.Filters : [.. route.Route.Filters, .. backend.Filters];
-        var transformer = new RouteTransformer(filters, route.Match.PrefixForRewrite);
-        var timeouts = route.Route.Timeouts;
-        var requestConfig = new ForwarderRequestConfig
-        {
-            ActivityTimeout = timeouts?.BackendRequest ?? timeouts?.Request ?? _options.DefaultBackendTimeout,
-            Version = cluster.Cluster.Protocol == BackendProtocol.H2c ? HttpVersion.Version20 : HttpVersion.Version11,
-            VersionPolicy = HttpVersionPolicy.RequestVersionExact,
-        };
-
-        var error = await _forwarder.SendAsync(context, destination, _client, requestConfig, transformer).ConfigureAwait(false);
-        if (error != ForwarderError.None && !context.Response.HasStarted)
-        {
-            var status = context.Response.StatusCode is >= 500 ? context.Response.StatusCode : 502;
-            await ErrorResponses.WriteAsync(context, status, $"Upstream {destination} failed: {error}.").ConfigureAwait(false);
-        }
-
-        return destination;
     }
 }

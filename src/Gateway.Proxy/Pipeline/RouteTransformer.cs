@@ -9,8 +9,11 @@ namespace Gateway.Proxy.Pipeline;
 /// Applies a matched route's filters to the proxied request and response, and adds X-Forwarded-For/Proto/Host.
 /// The original Host header is kept (YARP's base transformer copies it) unless a URLRewrite replaces it.
 /// </summary>
-internal sealed class RouteTransformer(IReadOnlyList<RouteFilter> filters, string matchedPrefix) : HttpTransformer
+internal sealed class RouteTransformer(IReadOnlyList<RouteFilter> filters, string matchedPrefix, IReadOnlyCollection<int>? retryCodes = null) : HttpTransformer
 {
+    /// <summary>Set when the backend answered a retryable status and the answer was held back from the client.</summary>
+    public bool RetryRequested { get; private set; }
+
     public override async ValueTask TransformRequestAsync(HttpContext httpContext, HttpRequestMessage proxyRequest, string destinationPrefix, CancellationToken cancellationToken)
     {
         await base.TransformRequestAsync(httpContext, proxyRequest, destinationPrefix, cancellationToken).ConfigureAwait(false);
@@ -43,6 +46,12 @@ internal sealed class RouteTransformer(IReadOnlyList<RouteFilter> filters, strin
 
     public override async ValueTask<bool> TransformResponseAsync(HttpContext httpContext, HttpResponseMessage? proxyResponse, CancellationToken cancellationToken)
     {
+        if (proxyResponse is not null && retryCodes is not null && retryCodes.Contains((int)proxyResponse.StatusCode))
+        {
+            RetryRequested = true;
+            return false; // Copy nothing: the forwarder will try another attempt.
+        }
+
         var result = await base.TransformResponseAsync(httpContext, proxyResponse, cancellationToken).ConfigureAwait(false);
         foreach (var filter in filters)
         {

@@ -2,13 +2,22 @@
 using System.Collections.Immutable;
 using Gateway.Model.GatewayApi;
 using Gateway.Snapshot;
+using Gateway.Translation.Backends;
 
 namespace Gateway.Translation.Routes;
 
-internal static class FilterTranslator
+/// <summary>
+/// Translates one route's filters. Problems that make the route unacceptable go to Problems; references that
+/// do not resolve (a mirror's backend) go to Unresolved and leave the route accepted.
+/// </summary>
+internal sealed class FilterTranslator(BackendResolver backends, string routeKind, string routeNamespace)
 {
+    public List<string> Problems { get; } = [];
+
+    public (string Reason, string Message)? Unresolved { get; set; }
+
     /// <summary>Translates filters; a RequestRedirect becomes the rule's action instead of a filter.</summary>
-    public static ImmutableArray<RouteFilter> Translate(ImmutableArray<HTTPRouteFilter> filters, List<string> problems, out RedirectAction? redirect)
+    public ImmutableArray<RouteFilter> Translate(ImmutableArray<HTTPRouteFilter> filters, out RedirectAction? redirect)
     {
         redirect = null;
         var result = ImmutableArray.CreateBuilder<RouteFilter>();
@@ -28,13 +37,38 @@ internal static class FilterTranslator
                 case "URLRewrite" when filter.UrlRewrite is { } rewrite:
                     result.Add(new UrlRewriteFilter(rewrite.Hostname, Path(rewrite.Path)));
                     break;
+                case "RequestMirror" when filter.RequestMirror is { } mirror:
+                    if (Mirror(mirror) is { } translated)
+                    {
+                        result.Add(translated);
+                    }
+
+                    break;
                 default:
-                    problems.Add($"Filter type {filter.Type} is not supported yet.");
+                    Problems.Add($"Filter type {filter.Type} is not supported.");
                     break;
             }
         }
 
         return result.ToImmutable();
+    }
+
+    private RequestMirrorFilter? Mirror(HTTPRequestMirrorFilter mirror)
+    {
+        var (clusterId, reason, message) = backends.Resolve(mirror.BackendRef, routeKind, routeNamespace);
+        if (clusterId is null)
+        {
+            Unresolved ??= (reason!, $"RequestMirror: {message}");
+            return null;
+        }
+
+        double percent = mirror switch
+        {
+            { Percent: { } p } => p,
+            { Fraction: { } f } => 100.0 * f.Numerator / (f.Denominator ?? 100),
+            _ => 100,
+        };
+        return new RequestMirrorFilter(clusterId, Math.Clamp(percent, 0, 100));
     }
 
     private static HeaderChanges Changes(HTTPHeaderFilter filter) => new()

@@ -18,41 +18,42 @@ internal static class HTTPRouteTranslator
         var ns = route.Metadata.Namespace ?? "";
         var name = route.Metadata.Name;
         var created = route.Metadata.CreationTimestamp ?? DateTimeOffset.MinValue;
-        var problems = new List<string>();
-        (string Reason, string Message)? unresolved = null;
+        var filters = new FilterTranslator(backends, Kind, ns);
         var entries = ImmutableArray.CreateBuilder<RouteEntry>();
 
         for (var ruleIndex = 0; ruleIndex < route.Spec.Rules.Length; ruleIndex++)
         {
             var rule = route.Spec.Rules[ruleIndex];
-            var filters = FilterTranslator.Translate(rule.Filters, problems, out var redirect);
-            var timeouts = TranslateTimeouts(rule.Timeouts, problems);
-            RouteAction action = redirect ?? ForwardOrFail(rule, backends, ns, ref unresolved);
+            var ruleFilters = filters.Translate(rule.Filters, out var redirect);
+            var timeouts = TranslateTimeouts(rule.Timeouts, filters.Problems);
+            var retry = TranslateRetry(rule.Retry, filters.Problems);
+            RouteAction action = redirect ?? Forward(rule, backends, filters, ns);
             var matches = rule.Matches.IsDefaultOrEmpty ? [new HTTPRouteMatch()] : rule.Matches;
             for (var matchIndex = 0; matchIndex < matches.Length; matchIndex++)
             {
-                var match = MatchTranslator.Translate(matches[matchIndex], problems);
                 var snapshotRoute = new Snapshot.Route
                 {
                     Id = Ids.Route(Kind, ns, name, ruleIndex, matchIndex),
                     Owner = Ids.RouteOwner(Kind, ns, name),
-                    Match = match,
-                    Filters = filters,
+                    Match = MatchTranslator.Translate(matches[matchIndex], filters.Problems),
+                    Filters = ruleFilters,
                     Action = action,
                     Timeouts = timeouts,
+                    Retry = retry,
                 };
                 entries.Add(new RouteEntry(snapshotRoute, created, ns, name, ruleIndex, matchIndex));
             }
         }
 
+        var problems = filters.Problems;
         return new RouteVerdict(
             problems.Count == 0 ? entries.ToImmutable() : [],
             problems.Count == 0 ? null : string.Join(" ", problems.Distinct()),
-            unresolved?.Reason,
-            unresolved?.Message);
+            filters.Unresolved?.Reason,
+            filters.Unresolved?.Message);
     }
 
-    private static RouteAction ForwardOrFail(HTTPRouteRule rule, BackendResolver backends, string ns, ref (string, string)? unresolved)
+    private static RouteAction Forward(HTTPRouteRule rule, BackendResolver backends, FilterTranslator filters, string ns)
     {
         if (rule.BackendRefs.IsDefaultOrEmpty)
         {
@@ -65,11 +66,10 @@ internal static class HTTPRouteTranslator
             var (clusterId, reason, message) = backends.Resolve(reference, Kind, ns);
             if (clusterId is null)
             {
-                unresolved ??= (reason!, message!);
+                filters.Unresolved ??= (reason!, message!);
             }
 
-            var backendProblems = new List<string>();
-            var backendFilters = FilterTranslator.Translate(reference.Filters, backendProblems, out _);
+            var backendFilters = filters.Translate(reference.Filters, out _);
             weighted.Add(new WeightedBackend(clusterId, reference.Weight ?? 1) { Filters = backendFilters });
         }
 
@@ -83,22 +83,42 @@ internal static class HTTPRouteTranslator
             return null;
         }
 
-        TimeSpan? Parse(string? text, string field)
+        var request = Duration(timeouts.Request, "timeouts.request", problems);
+        var backendRequest = Duration(timeouts.BackendRequest, "timeouts.backendRequest", problems);
+        if (request is { } r && backendRequest is { } b && b > r)
         {
-            if (text is null)
-            {
-                return null;
-            }
+            problems.Add("timeouts.backendRequest must not be longer than timeouts.request.");
+        }
 
-            if (Durations.TryParse(text, out var value))
-            {
-                return value == TimeSpan.Zero ? null : value; // "0s" disables the timeout.
-            }
+        return new RouteTimeouts(request, backendRequest);
+    }
 
-            problems.Add($"timeouts.{field} \"{text}\" is not a valid duration.");
+    private static RouteRetry? TranslateRetry(HTTPRouteRetry? retry, List<string> problems)
+    {
+        if (retry is null)
+        {
             return null;
         }
 
-        return new RouteTimeouts(Parse(timeouts.Request, "request"), Parse(timeouts.BackendRequest, "backendRequest"));
+        var backoff = Duration(retry.Backoff, "retry.backoff", problems) ?? TimeSpan.FromMilliseconds(25);
+        ImmutableArray<int> codes = retry.Codes.IsDefaultOrEmpty ? [502, 503, 504] : retry.Codes;
+        return new RouteRetry(codes, retry.Attempts ?? 1, backoff);
+    }
+
+    /// <summary>A Gateway API duration; "0s" means "no limit" and comes back null.</summary>
+    private static TimeSpan? Duration(string? text, string field, List<string> problems)
+    {
+        if (text is null)
+        {
+            return null;
+        }
+
+        if (Durations.TryParse(text, out var value))
+        {
+            return value == TimeSpan.Zero ? null : value;
+        }
+
+        problems.Add($"{field} \"{text}\" is not a valid duration.");
+        return null;
     }
 }

@@ -1,4 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
+using System.Collections.Concurrent;
+using System.Globalization;
 using System.Net;
 using System.Text.Json;
 
@@ -20,6 +22,9 @@ public sealed class DemoBackend : IAsyncDisposable
 
     public string Name { get; }
 
+    /// <summary>"METHOD path" of every request received, so tests can see mirrored traffic.</summary>
+    public ConcurrentQueue<string> Received { get; } = new();
+
     public int Port => new Uri(_app.Urls.First()).Port;
 
     public static async Task<DemoBackend> StartAsync(string name, IPAddress address, int port, CancellationToken cancellationToken = default)
@@ -32,14 +37,31 @@ public sealed class DemoBackend : IAsyncDisposable
             k.Listen(address, port);
         });
         var app = builder.Build();
-        app.Run(context => EchoAsync(context, name));
+        var backend = new DemoBackend(app, name);
+        app.Run(backend.EchoAsync);
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
-        return new DemoBackend(app, name);
+        return backend;
     }
 
-    private static Task EchoAsync(HttpContext context, string name)
+    /// <summary>
+    /// Echoes the request. Test knobs, as request headers: X-Echo-Delay (milliseconds before answering),
+    /// X-Echo-Status (the status to answer), X-Echo-Set-Header ("Name:value,Other:value" response headers).
+    /// </summary>
+    private async Task EchoAsync(HttpContext context)
     {
+        var name = Name;
         var request = context.Request;
+        Received.Enqueue($"{request.Method} {request.Path}{request.QueryString}");
+        if (int.TryParse(request.Headers["X-Echo-Delay"], NumberStyles.None, CultureInfo.InvariantCulture, out var delay))
+        {
+            await Task.Delay(delay, context.RequestAborted).ConfigureAwait(false);
+        }
+
+        if (int.TryParse(request.Headers["X-Echo-Status"], NumberStyles.None, CultureInfo.InvariantCulture, out var status))
+        {
+            context.Response.StatusCode = status;
+        }
+
         var echo = new Dictionary<string, object?>
         {
             ["backend"] = name,
@@ -59,7 +81,7 @@ public sealed class DemoBackend : IAsyncDisposable
         }
 
         context.Response.ContentType = "application/json";
-        return context.Response.WriteAsync(JsonSerializer.Serialize(echo) + "\n");
+        await context.Response.WriteAsync(JsonSerializer.Serialize(echo) + "\n").ConfigureAwait(false);
     }
 
     public async ValueTask DisposeAsync() => await _app.DisposeAsync().ConfigureAwait(false);

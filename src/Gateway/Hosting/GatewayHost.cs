@@ -83,7 +83,8 @@ public static class GatewayHost
                 .MinimumLevel.Override("Microsoft", LogEventLevel.Warning)
                 .MinimumLevel.Override("Microsoft.Hosting.Lifetime", LogEventLevel.Information)
                 .MinimumLevel.Override("System.Net.Http", LogEventLevel.Warning)
-                .MinimumLevel.Override("Yarp", LogEventLevel.Warning)
+                // YARP logs every failed upstream attempt with a stack trace; the forwarder logs one line instead.
+                .MinimumLevel.Override("Yarp", LogEventLevel.Error)
                 .MinimumLevel.Override(AccessLog.Category, options.AccessLog ? LogEventLevel.Information : LogEventLevel.Fatal)
                 .Enrich.FromLogContext();
             if (options.LogFormat == "json")

@@ -13,7 +13,9 @@ internal static class ConformanceBackends
     private static readonly SemaphoreSlim _lock = new(1);
     private static readonly Dictionary<string, DemoBackend> _backends = [];
 
-    public static async Task<int> PortOfAsync(string ns, string name)
+    public static async Task<int> PortOfAsync(string ns, string name) => (await GetAsync(ns, name)).Port;
+
+    public static async Task<DemoBackend> GetAsync(string ns, string name)
     {
         await _lock.WaitAsync();
         try
@@ -25,7 +27,7 @@ internal static class ConformanceBackends
                 _backends[key] = backend;
             }
 
-            return backend.Port;
+            return backend;
         }
         finally
         {

@@ -1,0 +1,97 @@
+// SPDX-License-Identifier: Apache-2.0
+using Gateway.Snapshot;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+
+namespace Gateway.Proxy.Forwarding;
+
+/// <summary>
+/// RequestMirror: a copy of the request (method, path, headers, body) goes to each mirror cluster chosen by its
+/// percentage, in the background. Its answer and its failures never touch the client's response.
+/// </summary>
+internal sealed partial class RequestMirror(HttpMessageInvoker client, ILogger logger)
+{
+    private static readonly TimeSpan _timeout = TimeSpan.FromSeconds(10);
+
+    public async Task StartAsync(HttpContext context, IReadOnlyList<RouteFilter> filters, ClusterTable clusters)
+    {
+        byte[]? body = null;
+        foreach (var filter in filters)
+        {
+            if (filter is not RequestMirrorFilter mirror || Random.Shared.NextDouble() * 100 >= mirror.Percent)
+            {
+                continue;
+            }
+
+            if (clusters.Find(mirror.ClusterId)?.NextDestination() is not { } destination)
+            {
+                continue;
+            }
+
+            body ??= await ReadBodyAsync(context).ConfigureAwait(false);
+            var copy = Copy(context.Request, destination, body);
+
+            // The mirror sees the request as the backend does: with the route's header changes applied.
+            foreach (var headerFilter in filters.OfType<RequestHeaderFilter>())
+            {
+                Pipeline.HeaderEditor.Apply(headerFilter.Changes, copy.Headers, copy.Content?.Headers);
+            }
+
+            _ = Task.Run(() => SendAsync(copy, mirror.ClusterId));
+        }
+    }
+
+    private async Task SendAsync(HttpRequestMessage request, string clusterId)
+    {
+        try
+        {
+            using var timeout = new CancellationTokenSource(_timeout);
+            using var response = await client.SendAsync(request, timeout.Token).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is HttpRequestException or OperationCanceledException)
+        {
+            LogMirrorFailed(logger, clusterId, e.Message);
+        }
+        finally
+        {
+            request.Dispose();
+        }
+    }
+
+    private static async Task<byte[]> ReadBodyAsync(HttpContext context)
+    {
+        var request = context.Request;
+        if (request.ContentLength is 0 || (request.ContentLength is null && !request.Headers.ContainsKey("Transfer-Encoding")))
+        {
+            return [];
+        }
+
+        using var buffer = new MemoryStream();
+        await request.Body.CopyToAsync(buffer, context.RequestAborted).ConfigureAwait(false);
+        request.Body.Position = 0;
+        return buffer.ToArray();
+    }
+
+    private static HttpRequestMessage Copy(HttpRequest request, string destination, byte[] body)
+    {
+        var copy = new HttpRequestMessage(new HttpMethod(request.Method), destination + request.Path + request.QueryString);
+        if (body.Length > 0)
+        {
+            copy.Content = new ByteArrayContent(body);
+        }
+
+        foreach (var (name, values) in request.Headers)
+        {
+            if (!copy.Headers.TryAddWithoutValidation(name, (IEnumerable<string?>)values))
+            {
+                copy.Content?.Headers.TryAddWithoutValidation(name, (IEnumerable<string?>)values);
+            }
+        }
+
+        copy.Headers.Host = request.Host.Value;
+        return copy;
+    }
+
+    [LoggerMessage(EventId = 2101, Level = LogLevel.Debug, Message = "Mirror to {Cluster} failed: {Reason}")]
+    private static partial void LogMirrorFailed(ILogger logger, string cluster, string reason);
+}
