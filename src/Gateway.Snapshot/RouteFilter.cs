@@ -9,6 +9,7 @@ namespace Gateway.Snapshot;
 [JsonDerivedType(typeof(ResponseHeaderFilter), "responseHeaderModifier")]
 [JsonDerivedType(typeof(UrlRewriteFilter), "urlRewrite")]
 [JsonDerivedType(typeof(RequestMirrorFilter), "requestMirror")]
+[JsonDerivedType(typeof(CorsFilter), "cors")]
 public abstract record RouteFilter;
 
 public sealed record HeaderChanges
@@ -34,4 +35,15 @@ public enum PathRewriteType
 {
     ReplaceFullPath,
     ReplacePrefixMatch,
+}
+
+/// <summary>CORS: answers preflights itself and adds the allow headers to responses for allowed origins.</summary>
+public sealed record CorsFilter : RouteFilter
+{
+    public ImmutableArray<string> AllowOrigins { get; init; } = [];
+    public bool AllowCredentials { get; init; }
+    public ImmutableArray<string> AllowMethods { get; init; } = [];
+    public ImmutableArray<string> AllowHeaders { get; init; } = [];
+    public ImmutableArray<string> ExposeHeaders { get; init; } = [];
+    public int? MaxAge { get; init; }
 }

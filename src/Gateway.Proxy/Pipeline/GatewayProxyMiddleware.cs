@@ -65,6 +65,14 @@ public sealed class GatewayProxyMiddleware
                 return;
             }
 
+            foreach (var filter in route.Route.Filters)
+            {
+                if (filter is CorsFilter cors && Cors.Apply(context, cors))
+                {
+                    return; // A preflight, answered by the gateway.
+                }
+            }
+
             switch (route.Route.Action)
             {
                 case DirectResponseAction direct:

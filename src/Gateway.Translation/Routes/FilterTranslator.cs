@@ -37,6 +37,17 @@ internal sealed class FilterTranslator(BackendResolver backends, string routeKin
                 case "URLRewrite" when filter.UrlRewrite is { } rewrite:
                     result.Add(new UrlRewriteFilter(rewrite.Hostname, Path(rewrite.Path)));
                     break;
+                case "CORS" when filter.Cors is { } cors:
+                    result.Add(new CorsFilter
+                    {
+                        AllowOrigins = cors.AllowOrigins,
+                        AllowCredentials = cors.AllowCredentials ?? false,
+                        AllowMethods = cors.AllowMethods,
+                        AllowHeaders = cors.AllowHeaders,
+                        ExposeHeaders = cors.ExposeHeaders,
+                        MaxAge = cors.MaxAge,
+                    });
+                    break;
                 case "RequestMirror" when filter.RequestMirror is { } mirror:
                     if (Mirror(mirror) is { } translated)
                     {
