@@ -33,9 +33,9 @@ internal sealed class GatewayUnderTest : IAsyncDisposable
     public HttpClient Client { get; } = new(new SocketsHttpHandler { UseProxy = false, PooledConnectionLifetime = TimeSpan.FromSeconds(1) }) { Timeout = TimeSpan.FromSeconds(10) };
     public Uri Admin => new($"http://127.0.0.1:{Options.AdminPort}");
 
-    public async Task<DemoBackend> StartBackendAsync(string name)
+    public async Task<DemoBackend> StartBackendAsync(string name, bool h2c = false)
     {
-        var backend = await DemoBackend.StartAsync(name, IPAddress.Loopback, 0);
+        var backend = await DemoBackend.StartAsync(name, IPAddress.Loopback, 0, h2c: h2c);
         _backends.Add(backend);
         return backend;
     }

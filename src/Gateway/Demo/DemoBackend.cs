@@ -3,6 +3,7 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net;
 using System.Text.Json;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 
 namespace Gateway.Demo;
 
@@ -27,17 +28,19 @@ public sealed class DemoBackend : IAsyncDisposable
 
     public int Port => new Uri(_app.Urls.First()).Port;
 
-    public static async Task<DemoBackend> StartAsync(string name, IPAddress address, int port, CancellationToken cancellationToken = default)
+    /// <param name="h2c">Speak only HTTP/2 with prior knowledge (cleartext), like an appProtocol kubernetes.io/h2c Service.</param>
+    public static async Task<DemoBackend> StartAsync(string name, IPAddress address, int port, CancellationToken cancellationToken = default, bool h2c = false)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(k =>
         {
             k.AddServerHeader = false;
-            k.Listen(address, port);
+            k.Listen(address, port, listen => listen.Protocols = h2c ? HttpProtocols.Http2 : HttpProtocols.Http1AndHttp2);
         });
         var app = builder.Build();
         var backend = new DemoBackend(app, name);
+        app.UseWebSockets();
         app.Run(backend.EchoAsync);
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
         return backend;
@@ -52,6 +55,12 @@ public sealed class DemoBackend : IAsyncDisposable
         var name = Name;
         var request = context.Request;
         Received.Enqueue($"{request.Method} {request.Path}{request.QueryString}");
+        if (context.WebSockets.IsWebSocketRequest)
+        {
+            await EchoWebSocketAsync(context).ConfigureAwait(false);
+            return;
+        }
+
         if (int.TryParse(request.Headers["X-Echo-Delay"], NumberStyles.None, CultureInfo.InvariantCulture, out var delay))
         {
             await Task.Delay(delay, context.RequestAborted).ConfigureAwait(false);
@@ -66,6 +75,7 @@ public sealed class DemoBackend : IAsyncDisposable
         {
             ["backend"] = name,
             ["method"] = request.Method,
+            ["protocol"] = request.Protocol,
             ["path"] = request.Path.Value + request.QueryString.Value,
             ["host"] = request.Host.Value,
             ["headers"] = request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase),
@@ -82,6 +92,25 @@ public sealed class DemoBackend : IAsyncDisposable
 
         context.Response.ContentType = "application/json";
         await context.Response.WriteAsync(JsonSerializer.Serialize(echo) + "\n").ConfigureAwait(false);
+    }
+
+    /// <summary>Sends every text message back, prefixed with the backend's name.</summary>
+    private async Task EchoWebSocketAsync(HttpContext context)
+    {
+        using var socket = await context.WebSockets.AcceptWebSocketAsync().ConfigureAwait(false);
+        var buffer = new byte[4096];
+        while (true)
+        {
+            var received = await socket.ReceiveAsync(buffer, context.RequestAborted).ConfigureAwait(false);
+            if (received.MessageType == System.Net.WebSockets.WebSocketMessageType.Close)
+            {
+                await socket.CloseAsync(System.Net.WebSockets.WebSocketCloseStatus.NormalClosure, "bye", context.RequestAborted).ConfigureAwait(false);
+                return;
+            }
+
+            var reply = System.Text.Encoding.UTF8.GetBytes($"{Name}: {System.Text.Encoding.UTF8.GetString(buffer, 0, received.Count)}");
+            await socket.SendAsync(reply, System.Net.WebSockets.WebSocketMessageType.Text, true, context.RequestAborted).ConfigureAwait(false);
+        }
     }
 
     public async ValueTask DisposeAsync() => await _app.DisposeAsync().ConfigureAwait(false);
