@@ -27,8 +27,8 @@ internal sealed class TranslationIndex
     public IReadOnlyDictionary<string, V1Namespace> Namespaces { get; }
     public IReadOnlyDictionary<NamespacedName, ImmutableArray<V1EndpointSlice>> SlicesByService { get; }
 
+    /// <summary>A namespace's labels, with the kubernetes.io/metadata.name label the API server always sets.</summary>
     public ImmutableDictionary<string, string> NamespaceLabels(string ns) =>
-        Namespaces.TryGetValue(ns, out var n) && n.Metadata.Labels is { } labels
-            ? labels
-            : ImmutableDictionary<string, string>.Empty.Add("kubernetes.io/metadata.name", ns);
+        (Namespaces.TryGetValue(ns, out var n) && n.Metadata.Labels is { } labels ? labels : ImmutableDictionary<string, string>.Empty)
+            .SetItem("kubernetes.io/metadata.name", ns);
 }

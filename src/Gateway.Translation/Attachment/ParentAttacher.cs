@@ -59,7 +59,9 @@ internal sealed class ParentAttacher(IReadOnlyDictionary<NamespacedName, Gateway
                 $"Gateway {gateway.Key} has no listener matching sectionName {parentRef.SectionName ?? "(any)"} and port {parentRef.Port?.ToString() ?? "(any)"}.", generation);
         }
 
-        var allowed = candidates.Where(l => l.IsUsable && Allows(l, kind, routeNamespace)).ToList();
+        // A route attaches to an accepted, unconflicted listener even while the listener's own references are broken
+        // (it is counted in attachedRoutes), but only usable listeners carry its traffic.
+        var allowed = candidates.Where(l => l.NotAccepted is null && l.Conflict is null && Allows(l, kind, routeNamespace)).ToList();
         if (allowed.Count == 0)
         {
             return Conditions.False(ConditionType.Accepted, Reason.NotAllowedByListeners,
@@ -84,6 +86,11 @@ internal sealed class ParentAttacher(IReadOnlyDictionary<NamespacedName, Gateway
         foreach (var (listener, hosts) in withHosts)
         {
             listener.AttachedRoutes++;
+            if (!listener.IsUsable)
+            {
+                continue;
+            }
+
             foreach (var host in hosts)
             {
                 if (!listener.Hosts.TryGetValue(host, out var list))
