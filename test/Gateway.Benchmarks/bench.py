@@ -219,6 +219,16 @@ def rss_kb(pid):
     return int(fields["VmRSS"].split()[0]), int(fields["VmHWM"].split()[0])
 
 
+def rss_sampled(gws, seconds=5.0, every=0.5):
+    """VmRSS sampled for a few seconds (it moves as the GC commits and decommits): median, min, max per gateway."""
+    samples = {key: [] for key in gws}
+    for _ in range(int(seconds / every)):
+        for key, gw in gws.items():
+            samples[key].append(rss_kb(gw["proc"].pid)[0])
+        time.sleep(every)
+    return {key: (int(statistics.median(v)), min(v), max(v), rss_kb(gws[key]["proc"].pid)[1]) for key, v in samples.items()}
+
+
 def apply_stats(admin_port):
     """(count, sum seconds) of gateway_config_apply_duration_seconds with result=applied."""
     text = admin_text(admin_port, "/metrics")
@@ -454,8 +464,8 @@ def main():
             warm = wrk(argparse.Namespace(**{**vars(args), "wrk_duration": 3}), gw["port"], host, path, headers)
             log(f"{key}: warm-up {warm['rps']:.0f} req/s")
         time.sleep(args.settle)
-        for key, gw in gws.items():
-            gw["rss_warm"] = rss_kb(gw["proc"].pid)
+        for key, rss in rss_sampled(gws).items():
+            gws[key]["rss_warm"] = rss
 
         # (b) Alternating throughput rounds.
         for r in range(args.rounds):
@@ -481,11 +491,11 @@ def main():
             host, path, headers = route_request(gw["mid"])
             for _ in range(20):
                 http_get(gw["port"], host, path, headers)
-        time.sleep(1)
-        for key, gw in gws.items():
-            gw["rss_steady"] = rss_kb(gw["proc"].pid)
-            log(f"{key}: VmRSS {gw['rss_steady'][0]} KB (after warm-up {gw['rss_warm'][0]} KB), "
-                f"VmHWM {gw['rss_steady'][1]} KB")
+        for key, rss in rss_sampled(gws).items():
+            gw = gws[key]
+            gw["rss_steady"] = rss
+            log(f"{key}: VmRSS median {rss[0]} KB (min {rss[1]}, max {rss[2]}; after warm-up {gw['rss_warm'][0]} KB), "
+                f"VmHWM {rss[3]} KB")
 
         # (a) Propagation, interleaved small/large, one new file per change, then its removal.
         for key, gw in gws.items():
@@ -509,8 +519,10 @@ def main():
             c0, s0 = gw["apply0"]
             gw["apply_mean_ms"] = (s1 - s0) / (c1 - c0) * 1000 if c1 > c0 else float("nan")
             gw["applies"] = c1 - c0
-            gw["rss_end"] = rss_kb(gw["proc"].pid)
             gw["alive"] = gw["proc"].poll() is None
+        time.sleep(args.settle)
+        for key, rss in rss_sampled(gws).items():
+            gws[key]["rss_end"] = rss
 
         # ---------------------------------------------------------------- summary
         s, l = gws["small"], gws["large"]
@@ -522,8 +534,12 @@ def main():
         ratio_of_medians = med["large"] / med["small"]
         kb_per_route = (l["rss_steady"][0] - s["rss_steady"][0]) / (l["routes"] - s["routes"])
         kb_per_route_warm = (l["rss_warm"][0] - s["rss_warm"][0]) / (l["routes"] - s["routes"])
+        kb_per_route_end = (l["rss_end"][0] - s["rss_end"][0]) / (l["routes"] - s["routes"])
         wcmd = results["wrk"]["large"][0]["cmd"]
         non2xx = sum(r["non2xx"] for v in results["wrk"].values() for r in v)
+
+        def short(n):
+            return f"{n // 1000}k" if n >= 1000 and n % 1000 == 0 else str(n)
 
         def verdict(ok):
             return "PASS" if ok else "MISS"
@@ -550,16 +566,17 @@ def main():
         print(f"(b) throughput, {args.rounds} alternating rounds, median req/s: small {med['small']:.0f}, "
               f"large {med['large']:.0f}" + (f", nginx {med['nginx']:.0f}" if "nginx" in med else ""))
         print(f"    per-round ratios (large/small): {', '.join(f'{x:.3f}' for x in pair_ratios)}")
-        print(f"    rps ratio (10k/10) = {ratio_rps:.3f}  (median of per-round ratios; target >= 0.95: "
+        print(f"    rps ratio ({short(l['routes'])}/{short(s['routes'])}) = {ratio_rps:.3f}  (median of per-round ratios; target >= 0.95: "
               f"{verdict(ratio_rps >= 0.95)}); ratio of medians {ratio_of_medians:.3f}")
         print(f"    non-2xx responses in all wrk runs: {non2xx}")
         print()
-        print(f"(c) memory VmRSS after load + {args.settle:.0f} s quiet: small {s['rss_steady'][0]} KB, "
-              f"large {l['rss_steady'][0]} KB")
-        print(f"    KB per route = {kb_per_route:.2f}  (target <= 5: {verdict(kb_per_route <= 5)}); "
-              f"after warm-up only: {kb_per_route_warm:.2f}")
-        print(f"    VmHWM (peak): small {s['rss_steady'][1]} KB, large {l['rss_steady'][1]} KB; "
-              f"VmRSS after propagation: small {s['rss_end'][0]} KB, large {l['rss_end'][0]} KB")
+        print(f"(c) memory: VmRSS median of 10 samples over 5 s, after the wrk rounds + {args.settle:.0f} s quiet: "
+              f"small {s['rss_steady'][0]} KB (min {s['rss_steady'][1]}, max {s['rss_steady'][2]}), "
+              f"large {l['rss_steady'][0]} KB (min {l['rss_steady'][1]}, max {l['rss_steady'][2]})")
+        print(f"    KB per route = {kb_per_route:.2f}  (target <= 5: {verdict(kb_per_route <= 5)})")
+        print(f"    same, sampled after warm-up only: {kb_per_route_warm:.2f}; after the {2 * args.changes} config "
+              f"changes of (a): {kb_per_route_end:.2f} (small {s['rss_end'][0]} KB, large {l['rss_end'][0]} KB)")
+        print(f"    VmHWM (peak RSS) at the end: small {s['rss_end'][3]} KB, large {l['rss_end'][3]} KB")
         if "nginx" in med:
             print()
             print(f"(d) gateway_rps / nginx_rps = small {med['small'] / med['nginx']:.3f}, "

@@ -9,6 +9,8 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 out="${OUT:-/tmp/bench-gw}"
 
+case " $* " in *" -h "*|*" --help "*) exec python3 "$here/bench.py" --gateway none --help ;; esac
+
 need() { command -v "$1" >/dev/null 2>&1; }
 if ! need wrk || ! need nginx; then
   if [ "$(id -u)" = 0 ] && need apt-get; then
