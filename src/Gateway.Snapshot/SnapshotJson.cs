@@ -25,7 +25,4 @@ public static class SnapshotJson
     public static ProxySnapshot Deserialize(string json) =>
         JsonSerializer.Deserialize<ProxySnapshot>(json, Options) ?? ProxySnapshot.Empty;
 
-    /// <summary>True when two snapshots differ in anything but their version.</summary>
-    public static bool SameContent(ProxySnapshot a, ProxySnapshot b) =>
-        Serialize(a with { Version = 0 }) == Serialize(b with { Version = 0 });
 }
