@@ -102,7 +102,12 @@ internal sealed partial class RouteForwarder(IHttpForwarder forwarder, HttpMessa
             return (destination, false);
         }
 
-        var timedOut = token.IsCancellationRequested && !context.RequestAborted.IsCancellationRequested;
+        if (context.RequestAborted.IsCancellationRequested)
+        {
+            return (destination, false); // The client went away: nobody to answer, nothing to report.
+        }
+
+        var timedOut = token.IsCancellationRequested;
         LogUpstreamFailed(logger, destination, route.Route.Owner, timedOut ? "timeout" : error.ToString(), retry is not null);
         var status = timedOut ? 504 : context.Response.StatusCode >= 500 ? context.Response.StatusCode : 502;
         if (retry is not null && retry.Codes.Contains(status) && !(requestTimeout?.IsCancellationRequested ?? false))

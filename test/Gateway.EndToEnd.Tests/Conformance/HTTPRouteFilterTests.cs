@@ -15,7 +15,11 @@ public sealed class ResponseHeaderFixture : ConformanceFixture
 
 public sealed class RedirectFixture : ConformanceFixture
 {
-    protected override string[] Manifests => ["httproute-redirect-path.yaml", "httproute-redirect-port-and-scheme.yaml"];
+    protected override string[] Manifests =>
+    [
+        "httproute-redirect-path.yaml", "httproute-redirect-port-and-scheme.yaml",
+        "httproute-303-redirect.yaml", "httproute-307-redirect.yaml", "httproute-308-redirect.yaml", "httproute-named-rule.yaml",
+    ];
 }
 
 public sealed class RewriteFixture : ConformanceFixture
@@ -102,6 +106,13 @@ public sealed class HTTPRouteRedirectTests(RedirectFixture fixture) : IClassFixt
         new("/full-path-and-host", null, 302) { Location = "http://example.org/replacement-full" },
         new("/full-path-and-status", null, 301) { Location = "http://example.com/replacement-full" },
         new("/original-prefix/lemon?fruit=yes", null, 302) { Location = "http://example.com/replacement-prefix/lemon?fruit=yes" },
+        new("/see-other", null, 303),
+        new("/temporary", null, 307),
+        new("/permanent", null, 308),
+
+        // Named rules (httproute-named-rule): the name changes nothing about routing.
+        new("/named", "infra-backend-v1"),
+        new("/unnamed", "infra-backend-v2"),
 
         // A listener on 80: no port and no scheme keeps the listener's (well-known, so omitted) port.
         new("/scheme-nil-and-port-nil", null, 302) { Location = "http://example.org/scheme-nil-and-port-nil" },
