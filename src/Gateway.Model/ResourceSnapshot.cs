@@ -23,6 +23,7 @@ public sealed record ResourceSnapshot
     public ImmutableArray<V1EndpointSlice> EndpointSlices { get; init; } = [];
     public ImmutableArray<V1Secret> Secrets { get; init; } = [];
     public ImmutableArray<V1Namespace> Namespaces { get; init; } = [];
+    public ImmutableArray<V1ConfigMap> ConfigMaps { get; init; } = [];
     public ImmutableArray<V1Alpha1ProxyConfig> ProxyConfigs { get; init; } = [];
 
     /// <summary>Object counts by kind, for metrics and /status.</summary>
@@ -37,6 +38,7 @@ public sealed record ResourceSnapshot
         ["EndpointSlice"] = EndpointSlices.Length,
         ["Secret"] = Secrets.Length,
         ["Namespace"] = Namespaces.Length,
+        ["ConfigMap"] = ConfigMaps.Length,
         ["ProxyConfig"] = ProxyConfigs.Length,
     };
 }

@@ -22,6 +22,7 @@ public static class KnownKinds
         [("v1", "Service")] = typeof(V1Service),
         [("v1", "Secret")] = typeof(V1Secret),
         [("v1", "Namespace")] = typeof(V1Namespace),
+        [("v1", "ConfigMap")] = typeof(V1ConfigMap),
         [("discovery.k8s.io/v1", "EndpointSlice")] = typeof(V1EndpointSlice),
         [($"{V1Alpha1ProxyConfig.Group}/v1alpha1", V1Alpha1ProxyConfig.KindName)] = typeof(V1Alpha1ProxyConfig),
     };

@@ -13,7 +13,10 @@ public static class SupportedFeatures
     public static readonly ImmutableArray<string> Names =
     [
         "Gateway",
+        "GatewayFrontendClientCertificateValidation",
+        "GatewayFrontendClientCertificateValidationInsecureFallback",
         "GatewayHTTPListenerIsolation",
+        "GatewayHTTPSListenerDetectMisdirectedRequests",
         "GatewayPort8080",
         "HTTPRoute",
         "HTTPRoute303RedirectStatusCode",

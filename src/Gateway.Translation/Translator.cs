@@ -91,6 +91,7 @@ public static class Translator
         Protocol = listener.Protocol!.Value,
         Hostname = string.IsNullOrEmpty(listener.Spec.Hostname) ? null : listener.Spec.Hostname.ToLowerInvariant(),
         CertificateIds = listener.CertificateIds,
+        ClientValidation = listener.ClientValidation,
         VirtualHosts =
         [
             .. listener.Hosts

@@ -14,7 +14,7 @@ internal static class TlsProbe
 {
     public sealed record Result(int StatusCode, string Body, string CertificateSubject);
 
-    public static async Task<Result> GetAsync(string address, int port, string serverName, string host, string path)
+    public static async Task<Result> GetAsync(string address, int port, string serverName, string host, string path, X509Certificate2? clientCertificate = null)
     {
         using var tcp = new TcpClient();
         await tcp.ConnectAsync(address, port);
@@ -24,6 +24,7 @@ internal static class TlsProbe
         {
             TargetHost = serverName,
             ApplicationProtocols = [SslApplicationProtocol.Http11],
+            ClientCertificates = clientCertificate is null ? null : [clientCertificate],
             RemoteCertificateValidationCallback = (_, certificate, _, _) =>
             {
                 presented = certificate;
@@ -34,6 +35,12 @@ internal static class TlsProbe
         await tls.WriteAsync(Encoding.ASCII.GetBytes($"GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"));
         using var reader = new StreamReader(tls, Encoding.UTF8);
         var response = await reader.ReadToEndAsync();
+        if (response.Length == 0)
+        {
+            // With TLS 1.3 a refused client certificate surfaces after the handshake, as a closed connection.
+            throw new IOException("The server closed the connection without an HTTP response.");
+        }
+
         var statusLine = response[..response.IndexOf("\r\n", StringComparison.Ordinal)];
         var bodyStart = response.IndexOf("\r\n\r\n", StringComparison.Ordinal) + 4;
         return new Result(int.Parse(statusLine.Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture), response[bodyStart..], presented?.Subject ?? "");

@@ -16,6 +16,38 @@ public sealed record GatewaySpec
     public ImmutableArray<Listener> Listeners { get; init; } = [];
     public ImmutableArray<GatewayAddress> Addresses { get; init; } = [];
     public GatewayInfrastructure? Infrastructure { get; init; }
+    public GatewayTLSSpec? Tls { get; init; }
+}
+
+/// <summary>Gateway-level TLS: how clients are validated (frontend mTLS), by default and per port.</summary>
+public sealed record GatewayTLSSpec
+{
+    public FrontendTLSConfig? Frontend { get; init; }
+}
+
+public sealed record FrontendTLSConfig
+{
+    public FrontendTLSSettings? Default { get; init; }
+    public ImmutableArray<FrontendTLSPortConfig> PerPort { get; init; } = [];
+}
+
+public sealed record FrontendTLSPortConfig
+{
+    public int Port { get; init; }
+    public FrontendTLSSettings? Tls { get; init; }
+}
+
+public sealed record FrontendTLSSettings
+{
+    public FrontendTLSValidation? Validation { get; init; }
+}
+
+public sealed record FrontendTLSValidation
+{
+    public ImmutableArray<SecretObjectReference> CaCertificateRefs { get; init; } = [];
+
+    /// <summary>AllowValidOnly (default) or AllowInsecureFallback.</summary>
+    public string? Mode { get; init; }
 }
 
 public sealed record Listener

@@ -41,6 +41,7 @@ internal static class SnapshotAssembler
             EndpointSlices = [.. objects.OfType<V1EndpointSlice>()],
             Secrets = [.. objects.OfType<V1Secret>()],
             Namespaces = [.. objects.OfType<V1Namespace>()],
+            ConfigMaps = [.. objects.OfType<V1ConfigMap>()],
             ProxyConfigs = [.. objects.OfType<V1Alpha1ProxyConfig>()],
         };
     }

@@ -18,6 +18,9 @@ internal sealed class CertificateResolver(TranslationIndex index)
 {
     private readonly Dictionary<string, TlsCertificate> _certificates = new(StringComparer.Ordinal);
 
+    /// <summary>Frontend client-certificate validation, resolved next to the serving certificates.</summary>
+    public ClientValidationResolver ClientValidation { get; } = new(index);
+
     public IEnumerable<TlsCertificate> Certificates => _certificates.Values.OrderBy(c => c.Id, StringComparer.Ordinal);
 
     public void Resolve(ListenerPlan listener, long? generation)

@@ -110,6 +110,7 @@ internal static class GatewayPlanner
             else if (listener.Protocol == ListenerProtocol.Https)
             {
                 certificates.Resolve(listener, generation);
+                certificates.ClientValidation.Resolve(listener, generation);
             }
 
             ResolveKinds(listener, generation);

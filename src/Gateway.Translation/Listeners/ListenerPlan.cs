@@ -16,6 +16,7 @@ internal sealed class ListenerPlan(GatewayPlan gateway, Model.GatewayApi.Listene
     public ListenerProtocol? Protocol { get; set; }
     public ImmutableArray<RouteGroupKind> SupportedKinds { get; set; } = [];
     public ImmutableArray<string> CertificateIds { get; set; } = [];
+    public ClientValidation? ClientValidation { get; set; }
 
     /// <summary>Null when the listener is accepted; otherwise the Accepted=False condition.</summary>
     public Condition? NotAccepted { get; set; }

@@ -29,6 +29,9 @@ public static class Reason
     public const string NoConflicts = "NoConflicts";
     public const string InvalidCertificateRef = "InvalidCertificateRef";
     public const string InvalidRouteKinds = "InvalidRouteKinds";
+    public const string InvalidCACertificateRef = "InvalidCACertificateRef";
+    public const string InvalidCACertificateKind = "InvalidCACertificateKind";
+    public const string NoValidCACertificate = "NoValidCACertificate";
 
     // Route.
     public const string NotAllowedByListeners = "NotAllowedByListeners";

@@ -31,7 +31,12 @@ public static class GatewayHost
         {
             kestrel.AddServerHeader = false;
             var certificates = kestrel.ApplicationServices.GetRequiredService<ServerCertificateSelector>();
-            kestrel.ConfigureHttpsDefaults(https => https.ServerCertificateSelector = certificates.Select);
+            var clientValidation = kestrel.ApplicationServices.GetRequiredService<ClientCertificateValidator>();
+            kestrel.ConfigureHttpsDefaults(https =>
+            {
+                https.ServerCertificateSelector = certificates.Select;
+                https.OnAuthenticate = clientValidation.OnAuthenticate;
+            });
             kestrel.Listen(IPAddress.Parse(options.AdminAddress), options.AdminPort);
             kestrel.Configure(new ConfigurationBuilder().Add(endpoints).Build(), reloadOnChange: true);
         });
@@ -51,6 +56,7 @@ public static class GatewayHost
             sp.GetRequiredService<ILogger<DirectorySource>>()));
         services.AddSingleton<ProxyState>();
         services.AddSingleton<ServerCertificateSelector>();
+        services.AddSingleton<ClientCertificateValidator>();
         services.AddSingleton<StatusStore>();
         services.AddSingleton<ProxyMetrics>();
         services.AddSingleton<ControlPlaneMetrics>();
