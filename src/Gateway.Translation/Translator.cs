@@ -21,8 +21,9 @@ public static class Translator
 {
     public const string GatewayApiVersion = "gateway.networking.k8s.io/v1";
 
-    public static TranslationResult Translate(ResourceSnapshot resources, TranslatorOptions options)
+    public static TranslationResult Translate(ResourceSnapshot resources, TranslatorOptions options, TranslationCache? cache = null)
     {
+        cache?.Validate(resources, options);
         var index = new TranslationIndex(resources);
         var statuses = ImmutableArray.CreateBuilder<ObjectStatus>();
 
@@ -50,16 +51,40 @@ public static class Translator
         var backends = new BackendResolver(index);
         var attacher = new ParentAttacher(byKey, index, options.ControllerName);
 
+        var listenersById = plans.SelectMany(p => p.Listeners).GroupBy(l => l.Id).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
+        var cached = cache?.Routes;
+        var nextCache = new Dictionary<V1HTTPRoute, CachedRoute>(ReferenceEqualityComparer.Instance);
+        var attachments = new List<ListenerAttachment>();
         foreach (var route in resources.HTTPRoutes.OrderBy(r => r.Key))
         {
-            var verdict = HTTPRouteTranslator.Translate(route, backends);
-            var parents = attacher.Attach(HTTPRouteTranslator.Kind, route.Metadata, route.Spec.ParentRefs, route.Spec.Hostnames, verdict);
-            if (parents.Length > 0)
+            if (cached is not null && cached.TryGetValue(route, out var hit))
             {
-                statuses.Add(new ObjectStatus(GatewayApiVersion, HTTPRouteTranslator.Kind, route.Metadata.Namespace, route.Metadata.Name,
-                    route.Metadata.Generation, new RouteStatus { Parents = parents }));
+                backends.Register(hit.Clusters);
+                ParentAttacher.Apply(hit.Attachments.Select(a => new ListenerAttachment(listenersById[a.ListenerId], a.Hosts)), hit.Verdict.Entries);
+                if (hit.Status is not null)
+                {
+                    statuses.Add(hit.Status);
+                }
+
+                nextCache[route] = hit;
+                continue;
             }
+
+            var verdict = HTTPRouteTranslator.Translate(route, backends);
+            attachments.Clear();
+            var parents = attacher.Attach(HTTPRouteTranslator.Kind, route.Metadata, route.Spec.ParentRefs, route.Spec.Hostnames, verdict, attachments);
+            ParentAttacher.Apply(attachments, verdict.Entries);
+            var status = parents.Length == 0 ? null : new ObjectStatus(GatewayApiVersion, HTTPRouteTranslator.Kind, route.Metadata.Namespace,
+                route.Metadata.Name, route.Metadata.Generation, new RouteStatus { Parents = parents });
+            if (status is not null)
+            {
+                statuses.Add(status);
+            }
+
+            nextCache[route] = new CachedRoute(verdict, [.. attachments.Select(a => (a.Listener.Id, a.Hosts))], status, backends.TakeTouched());
         }
+
+        cache?.Replace(nextCache);
 
         var listeners = ImmutableArray.CreateBuilder<Snapshot.Listener>();
         foreach (var plan in plans.OrderBy(p => p.Key))

@@ -91,6 +91,32 @@ public sealed class GoldenTests
         }
     }
 
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Translate_WithCacheAcrossChanges_GivesTheSameOutputAsWithout(string name)
+    {
+        var folder = Path.GetFullPath(Path.Combine(GoldenRoot(), name));
+        var resources = Load(folder);
+        var options = OptionsFor(folder);
+        var cache = new TranslationCache();
+        var steps = new List<Gateway.Model.ResourceSnapshot>
+        {
+            resources,
+            resources, // Every route a cache hit.
+            resources with { HTTPRoutes = resources.HTTPRoutes.IsEmpty ? [] : resources.HTTPRoutes.RemoveAt(0) },
+            resources with { Services = [] }, // A dependency changes: nothing may be replayed.
+            resources,
+        };
+
+        foreach (var step in steps)
+        {
+            var cached = Translator.Translate(step, options, cache);
+            var fresh = Translator.Translate(step, options);
+            SnapshotJson.Serialize(cached.Snapshot).Should().Be(SnapshotJson.Serialize(fresh.Snapshot));
+            StatusJson.ToList(cached.Statuses, []).ToJsonString().Should().Be(StatusJson.ToList(fresh.Statuses, []).ToJsonString());
+        }
+    }
+
     private static Dictionary<string, string> RoutesById(ProxySnapshot snapshot) =>
         snapshot.Listeners
             .SelectMany(l => l.VirtualHosts.SelectMany(h => h.Routes.Select(r => ($"{l.Id}|{h.Hostname}|{r.Owner}|{r.Id}", r))))

@@ -8,11 +8,15 @@ using Gateway.Translation.Status;
 
 namespace Gateway.Translation.Attachment;
 
-/// <summary>Attaches a translated route to the listeners its parentRefs select, and reports each parent's verdict.</summary>
+/// <summary>
+/// Decides which listeners a translated route attaches to (and under which hostnames), and each parent's verdict.
+/// It changes no listener: the attachments are applied by <see cref="Apply"/>, so they can also be replayed from a cache.
+/// </summary>
 internal sealed class ParentAttacher(IReadOnlyDictionary<NamespacedName, GatewayPlan> gateways, TranslationIndex index, string controllerName)
 {
     public ImmutableArray<RouteParentStatus> Attach(
-        string kind, ObjectMeta route, ImmutableArray<ParentReference> parentRefs, ImmutableArray<string> hostnames, RouteVerdict verdict)
+        string kind, ObjectMeta route, ImmutableArray<ParentReference> parentRefs, ImmutableArray<string> hostnames, RouteVerdict verdict,
+        List<ListenerAttachment> attachments)
     {
         var statuses = ImmutableArray.CreateBuilder<RouteParentStatus>();
         var routeNamespace = route.Namespace ?? "";
@@ -29,7 +33,7 @@ internal sealed class ParentAttacher(IReadOnlyDictionary<NamespacedName, Gateway
                 continue; // Not one of our Gateways.
             }
 
-            var accepted = AttachToGateway(kind, route, routeNamespace, parentRef, hostnames, verdict, gateway);
+            var accepted = AttachToGateway(kind, route, routeNamespace, parentRef, hostnames, verdict, gateway, attachments);
             var resolved = verdict.UnresolvedReason is null
                 ? Conditions.True(ConditionType.ResolvedRefs, Reason.ResolvedRefs, "All references resolved.", route.Generation)
                 : Conditions.False(ConditionType.ResolvedRefs, verdict.UnresolvedReason, verdict.UnresolvedMessage ?? "", route.Generation);
@@ -46,7 +50,7 @@ internal sealed class ParentAttacher(IReadOnlyDictionary<NamespacedName, Gateway
 
     private Condition AttachToGateway(
         string kind, ObjectMeta route, string routeNamespace, ParentReference parentRef,
-        ImmutableArray<string> hostnames, RouteVerdict verdict, GatewayPlan gateway)
+        ImmutableArray<string> hostnames, RouteVerdict verdict, GatewayPlan gateway, List<ListenerAttachment> attachments)
     {
         var generation = route.Generation;
         var candidates = gateway.Listeners
@@ -83,7 +87,14 @@ internal sealed class ParentAttacher(IReadOnlyDictionary<NamespacedName, Gateway
             return Conditions.False(ConditionType.Accepted, Reason.UnsupportedValue, verdict.UnsupportedValue, generation);
         }
 
-        foreach (var (listener, hosts) in withHosts)
+        attachments.AddRange(withHosts.Select(x => new ListenerAttachment(x.Listener, x.Hosts)));
+        return Conditions.True(ConditionType.Accepted, Reason.Accepted, "Route is accepted.", generation);
+    }
+
+    /// <summary>Counts the route on each listener and, where the listener is usable, adds its entries under each hostname.</summary>
+    public static void Apply(IEnumerable<ListenerAttachment> attachments, ImmutableArray<RouteEntry> entries)
+    {
+        foreach (var (listener, hosts) in attachments)
         {
             listener.AttachedRoutes++;
             if (!listener.IsUsable)
@@ -98,11 +109,9 @@ internal sealed class ParentAttacher(IReadOnlyDictionary<NamespacedName, Gateway
                     listener.Hosts[host] = list = [];
                 }
 
-                list.AddRange(verdict.Entries);
+                list.AddRange(entries);
             }
         }
-
-        return Conditions.True(ConditionType.Accepted, Reason.Accepted, "Route is accepted.", generation);
     }
 
     private bool Allows(ListenerPlan listener, string kind, string routeNamespace)

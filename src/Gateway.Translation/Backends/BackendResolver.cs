@@ -14,6 +14,7 @@ namespace Gateway.Translation.Backends;
 internal sealed class BackendResolver(TranslationIndex index)
 {
     private readonly Dictionary<string, Cluster> _clusters = new(StringComparer.Ordinal);
+    private readonly List<Cluster> _touched = [];
 
     /// <summary>The clusters referenced so far, sorted by id.</summary>
     public ImmutableArray<Cluster> Clusters => [.. _clusters.Values.OrderBy(c => c.Id, StringComparer.Ordinal)];
@@ -52,12 +53,30 @@ internal sealed class BackendResolver(TranslationIndex index)
         }
 
         var id = Ids.Cluster(ns, reference.Name, port);
-        if (!_clusters.ContainsKey(id))
+        if (!_clusters.TryGetValue(id, out var cluster))
         {
-            _clusters[id] = BuildCluster(id, key, servicePort);
+            _clusters[id] = cluster = BuildCluster(id, key, servicePort);
         }
 
+        _touched.Add(cluster);
         return (id, null, null);
+    }
+
+    /// <summary>The clusters resolved since the last call: what one route needs, for the translation cache.</summary>
+    public ImmutableArray<Cluster> TakeTouched()
+    {
+        ImmutableArray<Cluster> touched = [.. _touched.Distinct()];
+        _touched.Clear();
+        return touched;
+    }
+
+    /// <summary>Adds clusters a cached route needs.</summary>
+    public void Register(ImmutableArray<Cluster> clusters)
+    {
+        foreach (var cluster in clusters)
+        {
+            _clusters.TryAdd(cluster.Id, cluster);
+        }
     }
 
     private Cluster BuildCluster(string id, NamespacedName service, ServicePort servicePort)

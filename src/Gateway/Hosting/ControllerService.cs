@@ -20,6 +20,7 @@ public sealed partial class ControllerService(
     ControlPlaneMetrics metrics,
     ILogger<ControllerService> logger) : BackgroundService
 {
+    private readonly TranslationCache _cache = new();
     private long _version;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -38,7 +39,7 @@ public sealed partial class ControllerService(
         var started = Stopwatch.GetTimestamp();
         try
         {
-            var result = Translator.Translate(resources, translatorOptions);
+            var result = Translator.Translate(resources, translatorOptions, _cache);
             metrics.SetObjectCounts(resources.CountByKind());
             statuses.Update(result.Statuses);
 
