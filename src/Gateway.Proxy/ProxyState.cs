@@ -28,7 +28,7 @@ public sealed class ProxyState
     public void Apply(ProxySnapshot snapshot)
     {
         var previous = _current;
-        _current = new LiveConfig(new RouteTable(snapshot), new ClusterTable(snapshot.Clusters), new CertificateStore(snapshot.Certificates, previous.Certificates));
+        _current = new LiveConfig(new RouteTable(snapshot, previous.Routes), new ClusterTable(snapshot.Clusters), new CertificateStore(snapshot.Certificates, previous.Certificates));
         HasSnapshot = true;
         Applied?.Invoke(snapshot);
     }

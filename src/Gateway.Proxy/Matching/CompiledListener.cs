@@ -14,12 +14,13 @@ internal sealed class CompiledListener
     private readonly List<(string Suffix, CompiledRoute[] Routes)> _wildcards = [];
     private readonly CompiledRoute[] _any = [];
 
-    public CompiledListener(Listener listener)
+    /// <param name="compile">Compiles a route, or hands back the one compiled for the previous table.</param>
+    public CompiledListener(Listener listener, Func<Route, CompiledRoute> compile)
     {
         Listener = listener;
         foreach (var host in listener.VirtualHosts)
         {
-            var routes = host.Routes.Select(r => new CompiledRoute(r)).ToArray();
+            var routes = host.Routes.Select(compile).ToArray();
             if (host.Hostname == "*")
             {
                 _any = routes;
@@ -38,6 +39,9 @@ internal sealed class CompiledListener
     }
 
     public Listener Listener { get; }
+
+    /// <summary>Every compiled route of this listener, for reuse by the next table.</summary>
+    public IEnumerable<CompiledRoute> Routes => _exact.Values.Concat(_wildcards.Select(w => w.Routes)).Append(_any).SelectMany(r => r);
 
     public CompiledRoute? Match(string host, HttpRequest request)
     {

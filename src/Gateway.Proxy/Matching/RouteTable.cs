@@ -15,16 +15,28 @@ namespace Gateway.Proxy.Matching;
 /// </summary>
 internal sealed class RouteTable
 {
-    public static readonly RouteTable Empty = new(ProxySnapshot.Empty);
+    public static readonly RouteTable Empty = new(ProxySnapshot.Empty, null);
 
     private readonly FrozenDictionary<(string Address, int Port), CompiledListener[]> _binds;
 
-    public RouteTable(ProxySnapshot snapshot)
+    /// <param name="previous">The table being replaced: routes that are the same instance keep their compiled form.</param>
+    public RouteTable(ProxySnapshot snapshot, RouteTable? previous)
     {
         Snapshot = snapshot;
+        Dictionary<Route, CompiledRoute>? known = null;
+        if (previous is not null)
+        {
+            known = new Dictionary<Route, CompiledRoute>(ReferenceEqualityComparer.Instance);
+            foreach (var route in previous._binds.Values.SelectMany(ls => ls).SelectMany(l => l.Routes))
+            {
+                known.TryAdd(route.Route, route);
+            }
+        }
+
+        CompiledRoute Compile(Route route) => known is not null && known.TryGetValue(route, out var compiled) ? compiled : new CompiledRoute(route);
         _binds = snapshot.Listeners
             .GroupBy(l => (l.Address, l.Port))
-            .ToFrozenDictionary(g => g.Key, g => g.Select(l => new CompiledListener(l)).ToArray());
+            .ToFrozenDictionary(g => g.Key, g => g.Select(l => new CompiledListener(l, Compile)).ToArray());
     }
 
     public ProxySnapshot Snapshot { get; }
