@@ -2,7 +2,7 @@
 using System.Collections.Immutable;
 using Gateway.Model;
 using Gateway.Model.GatewayApi;
-using Gateway.Snapshot;
+using Gateway.Translation.Backends;
 using Gateway.Translation.Routes;
 using Gateway.Translation.Status;
 
@@ -11,7 +11,8 @@ namespace Gateway.Translation;
 /// <summary>
 /// Memoises per-route work between translations. A route's verdict, attachments and status depend only on the
 /// route and on the other kinds of objects (Gateways, Services, grants, …); while those are the same instances,
-/// a route object seen before is replayed instead of translated again. The output is identical with or without
+/// a route object seen before is replayed instead of translated again. EndpointSlices are not among them: a
+/// replayed route's clusters are rebuilt from the current slices, because endpoints churn all the time. The output is identical with or without
 /// a cache (a test checks this); the cache only saves time. Not thread-safe: one control loop owns it.
 /// </summary>
 public sealed class TranslationCache
@@ -27,7 +28,7 @@ public sealed class TranslationCache
         var same = _dependencies is { } previous && ReferenceEquals(_options, options)
             && Same(previous.GatewayClasses, resources.GatewayClasses) && Same(previous.Gateways, resources.Gateways)
             && Same(previous.ReferenceGrants, resources.ReferenceGrants) && Same(previous.Services, resources.Services)
-            && Same(previous.EndpointSlices, resources.EndpointSlices) && Same(previous.Secrets, resources.Secrets)
+            && Same(previous.Secrets, resources.Secrets)
             && Same(previous.Namespaces, resources.Namespaces) && Same(previous.ConfigMaps, resources.ConfigMaps)
             && Same(previous.ProxyConfigs, resources.ProxyConfigs);
         if (!same)
@@ -67,4 +68,4 @@ internal sealed record CachedRoute(
     RouteVerdict Verdict,
     ImmutableArray<(string ListenerId, IReadOnlyList<string> Hosts)> Attachments,
     ObjectStatus? Status,
-    ImmutableArray<Cluster> Clusters);
+    ImmutableArray<ClusterSource> Clusters);

@@ -106,6 +106,8 @@ public sealed class GoldenTests
             resources with { HTTPRoutes = resources.HTTPRoutes.IsEmpty ? [] : resources.HTTPRoutes.RemoveAt(0) },
             resources with { Services = [] }, // A dependency changes: nothing may be replayed.
             resources,
+            resources with { EndpointSlices = [] }, // Endpoints churn: routes are replayed, clusters rebuilt.
+            resources,
         };
 
         foreach (var step in steps)

@@ -14,7 +14,7 @@ namespace Gateway.Translation.Backends;
 internal sealed class BackendResolver(TranslationIndex index)
 {
     private readonly Dictionary<string, Cluster> _clusters = new(StringComparer.Ordinal);
-    private readonly List<Cluster> _touched = [];
+    private readonly List<ClusterSource> _touched = [];
 
     /// <summary>The clusters referenced so far, sorted by id.</summary>
     public ImmutableArray<Cluster> Clusters => [.. _clusters.Values.OrderBy(c => c.Id, StringComparer.Ordinal)];
@@ -58,24 +58,32 @@ internal sealed class BackendResolver(TranslationIndex index)
             _clusters[id] = cluster = BuildCluster(id, key, servicePort);
         }
 
-        _touched.Add(cluster);
+        _touched.Add(new ClusterSource(id, key, port));
         return (id, null, null);
     }
 
     /// <summary>The clusters resolved since the last call: what one route needs, for the translation cache.</summary>
-    public ImmutableArray<Cluster> TakeTouched()
+    public ImmutableArray<ClusterSource> TakeTouched()
     {
-        ImmutableArray<Cluster> touched = [.. _touched.Distinct()];
+        ImmutableArray<ClusterSource> touched = [.. _touched.Distinct()];
         _touched.Clear();
         return touched;
     }
 
-    /// <summary>Adds clusters a cached route needs.</summary>
-    public void Register(ImmutableArray<Cluster> clusters)
+    /// <summary>
+    /// Builds the clusters a cached route needs from the current EndpointSlices, so endpoint churn does not force
+    /// every route to be translated again.
+    /// </summary>
+    public void Register(ImmutableArray<ClusterSource> sources)
     {
-        foreach (var cluster in clusters)
+        foreach (var source in sources)
         {
-            _clusters.TryAdd(cluster.Id, cluster);
+            if (!_clusters.ContainsKey(source.Id)
+                && index.Services.TryGetValue(source.Service, out var service)
+                && service.Spec.Ports.FirstOrDefault(p => p.Port == source.Port) is { } servicePort)
+            {
+                _clusters[source.Id] = BuildCluster(source.Id, source.Service, servicePort);
+            }
         }
     }
 
@@ -110,3 +118,6 @@ internal sealed class BackendResolver(TranslationIndex index)
     private static int FallbackPort(ServicePort port) =>
         int.TryParse(port.TargetPort, out var target) ? target : port.Port;
 }
+
+/// <summary>Where a cluster comes from: a Service port.</summary>
+internal readonly record struct ClusterSource(string Id, NamespacedName Service, int Port);
