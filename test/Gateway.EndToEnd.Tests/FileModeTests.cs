@@ -212,4 +212,19 @@ public sealed class FileModeTests
 
         response.StatusCode.Should().Be(HttpStatusCode.NotFound);
     }
+
+    [Fact]
+    public async Task GatewayListenerOnTheAdminPortNumber_DoesNotServeAdminPages()
+    {
+        await using var gateway = new GatewayUnderTest(gatewayAddresses: "127.0.88.1-127.0.88.5");
+        gateway.WriteFile("all.yaml", Manifests.Join(Manifests.GatewayClass, Manifests.Gateway("gw", gateway.Options.AdminPort)));
+        await gateway.StartAsync();
+        var status = JsonNode.Parse(await gateway.GetStringAsync($"{gateway.Admin}status"))!;
+        var address = status["items"]!.AsArray().Single(i => i!["kind"]!.GetValue<string>() == "Gateway")!["status"]!["addresses"]![0]!["value"]!.GetValue<string>();
+
+        var response = await gateway.Client.GetAsync(new Uri($"http://{address}:{gateway.Options.AdminPort}/status"));
+
+        response.StatusCode.Should().Be(HttpStatusCode.NotFound, "the Gateway's own listener answers, not the admin server");
+        (await response.Content.ReadAsStringAsync()).Should().Contain("No route matches");
+    }
 }

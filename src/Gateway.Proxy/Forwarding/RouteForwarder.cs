@@ -47,7 +47,15 @@ internal sealed partial class RouteForwarder(IHttpForwarder forwarder, HttpMessa
                 context.Request.Body.Position = 0;
             }
 
-            await Task.Delay(retry!.Backoff, requestTimeout?.Token ?? context.RequestAborted).ConfigureAwait(false);
+            try
+            {
+                await Task.Delay(retry!.Backoff, requestTimeout?.Token ?? context.RequestAborted).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (!context.RequestAborted.IsCancellationRequested)
+            {
+                await ErrorResponses.WriteAsync(context, 504, "The request timed out between retries.").ConfigureAwait(false);
+                return upstream;
+            }
         }
     }
 

@@ -78,7 +78,19 @@ public static class GatewayHost
         return app;
     }
 
-    private static bool IsAdmin(HttpContext context, GatewayOptions options) => context.Connection.LocalPort == options.AdminPort;
+    /// <summary>Admin pages answer only on the admin socket, never on a Gateway listener that shares its port number.</summary>
+    private static bool IsAdmin(HttpContext context, GatewayOptions options)
+    {
+        var connection = context.Connection;
+        if (connection.LocalPort != options.AdminPort || connection.LocalIpAddress is not { } local)
+        {
+            return false;
+        }
+
+        var admin = IPAddress.Parse(options.AdminAddress);
+        return admin.Equals(IPAddress.Any) || admin.Equals(IPAddress.IPv6Any)
+            || admin.Equals(local.IsIPv4MappedToIPv6 ? local.MapToIPv4() : local);
+    }
 
     private static void ConfigureLogging(WebApplicationBuilder builder, GatewayOptions options)
     {
