@@ -28,6 +28,10 @@ internal sealed class ApiHandler(ObjectStore store, Func<TimeSpan> bookmarkInter
         {
             // The client went away.
         }
+        catch (Exception e) when (!context.Response.HasStarted)
+        {
+            await WriteJsonAsync(context, 500, ApiException.Status(500, "InternalError", $"emulator bug: {e}"));
+        }
     }
 
     private async Task RouteAsync(HttpContext context)
@@ -54,6 +58,12 @@ internal sealed class ApiHandler(ObjectStore store, Func<TimeSpan> bookmarkInter
         {
             context.Response.ContentType = "text/plain";
             await context.Response.WriteAsync("ok");
+            return;
+        }
+
+        if (segments is ["openapi", "v3", .. var gvPath])
+        {
+            await WriteOpenApiV3Async(context, gvPath);
             return;
         }
 
@@ -330,6 +340,64 @@ internal sealed class ApiHandler(ObjectStore store, Func<TimeSpan> bookmarkInter
             ["apiVersion"] = "v1",
             ["groupVersion"] = gv,
             ["resources"] = resources,
+        });
+    }
+
+    /// <summary>
+    /// A minimal OpenAPI v3: per group/version, one PATCH operation per kind that declares the <c>fieldValidation</c>
+    /// query parameter. That tells kubectl the server validates fields, so it skips client-side schema validation
+    /// (which would otherwise need the full schemas). No schemas are served.
+    /// </summary>
+    private async Task WriteOpenApiV3Async(HttpContext context, string[] gvPath)
+    {
+        var types = store.TypesSnapshot();
+        static string PathOf(ResourceType t) => t.Group.Length == 0 ? $"api/{t.Version}" : $"apis/{t.Group}/{t.Version}";
+        if (gvPath.Length == 0)
+        {
+            var paths = new JsonObject();
+            foreach (var gv in types.GroupBy(PathOf))
+            {
+                var hash = string.Join(',', gv.Select(t => t.Kind).Order(StringComparer.Ordinal)).GetHashCode(StringComparison.Ordinal) & 0x7fffffff;
+                paths[gv.Key] = new JsonObject { ["serverRelativeURL"] = $"/openapi/v3/{gv.Key}?hash={hash:X8}" };
+            }
+
+            await WriteJsonAsync(context, 200, new JsonObject { ["paths"] = paths });
+            return;
+        }
+
+        var wanted = string.Join('/', gvPath);
+        var selected = types.Where(t => PathOf(t) == wanted).ToList();
+        if (selected.Count == 0)
+        {
+            throw new ApiException(404, "NotFound", "the server could not find the requested resource");
+        }
+
+        var operations = new JsonObject();
+        foreach (var t in selected)
+        {
+            var path = t.Namespaced ? $"/{wanted}/namespaces/{{namespace}}/{t.Plural}/{{name}}" : $"/{wanted}/{t.Plural}/{{name}}";
+            operations[path] = new JsonObject
+            {
+                ["patch"] = new JsonObject
+                {
+                    ["operationId"] = "patch" + t.Kind,
+                    ["parameters"] = new JsonArray(
+                        new JsonObject { ["name"] = "fieldValidation", ["in"] = "query", ["schema"] = new JsonObject { ["type"] = "string" } },
+                        new JsonObject { ["name"] = "fieldManager", ["in"] = "query", ["schema"] = new JsonObject { ["type"] = "string" } },
+                        new JsonObject { ["name"] = "dryRun", ["in"] = "query", ["schema"] = new JsonObject { ["type"] = "string" } }),
+                    ["responses"] = new JsonObject { ["200"] = new JsonObject { ["description"] = "OK" } },
+                    ["x-kubernetes-action"] = "patch",
+                    ["x-kubernetes-group-version-kind"] = new JsonObject { ["group"] = t.Group, ["version"] = t.Version, ["kind"] = t.Kind },
+                },
+            };
+        }
+
+        await WriteJsonAsync(context, 200, new JsonObject
+        {
+            ["openapi"] = "3.0.0",
+            ["info"] = new JsonObject { ["title"] = "Kubernetes", ["version"] = "v1.32.0" },
+            ["paths"] = operations,
+            ["components"] = new JsonObject { ["schemas"] = new JsonObject() },
         });
     }
 

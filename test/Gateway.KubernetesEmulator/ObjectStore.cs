@@ -196,7 +196,7 @@ internal sealed class ObjectStore
             metadata.Remove("generation");
             if (obj.ContainsKey("spec") || type.IsCustom)
             {
-                metadata["generation"] = 1;
+                metadata["generation"] = 1L;
             }
 
             PrepareBuiltIn(type, obj);
@@ -398,7 +398,7 @@ internal sealed class ObjectStore
             next["kind"] = type.Kind;
             if (!JsonNode.DeepEquals(old["spec"], next["spec"]) && (oldMeta["generation"] is not null || next.ContainsKey("spec")))
             {
-                meta["generation"] = (oldMeta["generation"]?.GetValue<long>() ?? 0) + 1;
+                meta["generation"] = (oldMeta["generation"] is JsonValue g ? long.Parse(g.ToJsonString(), CultureInfo.InvariantCulture) : 0) + 1;
             }
         }
 

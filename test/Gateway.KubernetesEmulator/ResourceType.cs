@@ -37,6 +37,10 @@ public sealed record ResourceType(
         yield return new("", "v1", "serviceaccounts", "serviceaccount", "ServiceAccount", true, false, ["sa"]);
         yield return new("discovery.k8s.io", "v1", "endpointslices", "endpointslice", "EndpointSlice", true, false, []);
         yield return new("coordination.k8s.io", "v1", "leases", "lease", "Lease", true, false, []);
+        yield return new("admissionregistration.k8s.io", "v1", "validatingadmissionpolicies", "validatingadmissionpolicy",
+            "ValidatingAdmissionPolicy", false, true, []);
+        yield return new("admissionregistration.k8s.io", "v1", "validatingadmissionpolicybindings", "validatingadmissionpolicybinding",
+            "ValidatingAdmissionPolicyBinding", false, false, []);
         yield return new("apiextensions.k8s.io", "v1", "customresourcedefinitions", "customresourcedefinition",
             "CustomResourceDefinition", false, true, ["crd", "crds"]);
     }
