@@ -80,7 +80,10 @@ public sealed class KubernetesEmulator : IAsyncDisposable
         BaseAddress = new Uri(address.EndsWith('/') ? address : address + "/");
     }
 
-    /// <summary>Writes a kubeconfig whose only context points at this server, without credentials.</summary>
+    /// <summary>
+    /// Writes a kubeconfig whose only context points at this server. The emulator does no authentication; the user has a
+    /// dummy token only because KubernetesClient rejects a kubeconfig user without credentials.
+    /// </summary>
     public void WriteKubeconfig(string path)
     {
         var server = BaseAddress.GetLeftPart(UriPartial.Authority);
@@ -101,7 +104,8 @@ public sealed class KubernetesEmulator : IAsyncDisposable
             preferences: {"{}"}
             users:
             - name: emulator
-              user: {"{}"}
+              user:
+                token: emulator-ignores-this
 
             """);
     }
