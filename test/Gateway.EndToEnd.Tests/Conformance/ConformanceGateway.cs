@@ -23,7 +23,16 @@ internal sealed class ConformanceGateway : IAsyncDisposable
 
     private ConformanceGateway(GatewayUnderTest gateway) => _gateway = gateway;
 
-    public static string ManifestDir { get; } = Path.GetFullPath(Path.Combine(RepoPaths.Root, "..", "shared", "gateway-api", "conformance"));
+    /// <summary>The upstream manifests, in ../shared beside the checkout (as on every developer machine and in CI).</summary>
+    public static string ManifestDir { get; } = FindManifests();
+
+    private static string FindManifests()
+    {
+        var dir = Path.GetFullPath(Path.Combine(RepoPaths.Root, "..", "shared", "gateway-api", "conformance"));
+        return Directory.Exists(dir)
+            ? dir
+            : throw new DirectoryNotFoundException($"The upstream conformance manifests are expected in {dir} (shared/ beside the checkout).");
+    }
 
     public GatewayUnderTest Gateway => _gateway;
 
