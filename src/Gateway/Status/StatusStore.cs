@@ -13,11 +13,16 @@ public sealed class StatusStore(TimeProvider time)
 
     public ImmutableArray<ObjectStatus> Current => _current;
 
+    /// <summary>Raised after every update (from the control loop's thread).</summary>
+    public event Action? Changed;
+
     public void Update(ImmutableArray<ObjectStatus> statuses)
     {
         lock (_lock)
         {
             _current = _stamper.Stamp(statuses);
         }
+
+        Changed?.Invoke();
     }
 }

@@ -1,0 +1,34 @@
+// SPDX-License-Identifier: Apache-2.0
+using k8s;
+
+namespace Gateway.EndToEnd.Tests.Kubernetes;
+
+/// <summary>An emulated API server with the Gateway API CRDs installed, and a client for it.</summary>
+internal sealed class EmulatedCluster : IAsyncDisposable
+{
+    private readonly string _kubeconfig = Path.Combine(Path.GetTempPath(), $"gateway-kubeconfig-{Guid.NewGuid():N}");
+
+    private EmulatedCluster(KubernetesEmulator.KubernetesEmulator emulator) => Emulator = emulator;
+
+    public KubernetesEmulator.KubernetesEmulator Emulator { get; }
+
+    public string KubeconfigPath => _kubeconfig;
+
+    public static async Task<EmulatedCluster> StartAsync()
+    {
+        var emulator = new KubernetesEmulator.KubernetesEmulator();
+        await emulator.StartAsync();
+        emulator.LoadYamlFile(Path.Combine(RepoPaths.Root, "..", "shared", "gateway-api", "standard-install.yaml"));
+        var cluster = new EmulatedCluster(emulator);
+        emulator.WriteKubeconfig(cluster._kubeconfig);
+        return cluster;
+    }
+
+    public IKubernetes NewClient() => new k8s.Kubernetes(KubernetesClientConfiguration.BuildConfigFromConfigFile(_kubeconfig));
+
+    public async ValueTask DisposeAsync()
+    {
+        await Emulator.DisposeAsync();
+        File.Delete(_kubeconfig);
+    }
+}

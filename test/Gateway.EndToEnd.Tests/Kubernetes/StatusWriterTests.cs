@@ -1,0 +1,108 @@
+// SPDX-License-Identifier: Apache-2.0
+using System.Text.Json.Nodes;
+using Gateway.Kubernetes;
+using Gateway.Model;
+using Gateway.Sources.Files;
+using Gateway.Status;
+using Gateway.Translation;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Gateway.EndToEnd.Tests.Kubernetes;
+
+/// <summary>The status writer against an emulated API server.</summary>
+[Trait("Category", "EndToEnd")]
+public sealed class StatusWriterTests
+{
+    private const string Objects = """
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: GatewayClass
+        metadata:
+          name: gateway
+        spec:
+          controllerName: gateway.seed.dev/gateway-controller
+        ---
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: Gateway
+        metadata:
+          name: gw
+          namespace: default
+        spec:
+          gatewayClassName: gateway
+          listeners:
+          - name: http
+            protocol: HTTP
+            port: 80
+        ---
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: HTTPRoute
+        metadata:
+          name: r
+          namespace: default
+        spec:
+          parentRefs:
+          - name: gw
+          - name: elsewhere
+        """;
+
+    private const string ForeignParent = """
+        {"parentRef":{"group":"gateway.networking.k8s.io","kind":"Gateway","namespace":"default","name":"elsewhere"},
+         "controllerName":"example.com/other","conditions":[{"type":"Accepted","status":"True","reason":"Accepted","message":"theirs","lastTransitionTime":"2026-01-01T00:00:00Z","observedGeneration":1}]}
+        """;
+
+    private static StatusStore Translate(string yaml)
+    {
+        var loaded = ManifestLoader.Load("objects.yaml", yaml);
+        var resources = new ResourceSnapshot
+        {
+            GatewayClasses = [.. loaded.Objects.Select(o => o.Object).OfType<Model.GatewayApi.V1GatewayClass>().Select(o => o with { Metadata = o.Metadata with { Generation = 1 } })],
+            Gateways = [.. loaded.Objects.Select(o => o.Object).OfType<Model.GatewayApi.V1Gateway>().Select(o => o with { Metadata = o.Metadata with { Generation = 1 } })],
+            HTTPRoutes = [.. loaded.Objects.Select(o => o.Object).OfType<Model.GatewayApi.V1HTTPRoute>().Select(o => o with { Metadata = o.Metadata with { Generation = 1 } })],
+        };
+        var store = new StatusStore(TimeProvider.System);
+        store.Update(Translator.Translate(resources, new TranslatorOptions()).Statuses);
+        return store;
+    }
+
+    private static async Task<JsonObject> GetAsync(EmulatedCluster cluster, string path)
+    {
+        using var http = new HttpClient();
+        return JsonNode.Parse(await http.GetStringAsync(new Uri(cluster.Emulator.BaseAddress, path)))!.AsObject();
+    }
+
+    [Fact]
+    public async Task Write_SetsStatus_KeepsOtherControllersParents_AndSkipsUnchangedObjects()
+    {
+        await using var cluster = await EmulatedCluster.StartAsync();
+        cluster.Emulator.LoadYaml(Objects);
+        var route = await GetAsync(cluster, "apis/gateway.networking.k8s.io/v1/namespaces/default/httproutes/r");
+        route["status"] = JsonNode.Parse($$"""{"parents":[{{ForeignParent}}]}""");
+        cluster.Emulator.Apply(route);
+        var writer = new StatusWriter(cluster.NewClient(), Translate(Objects), TranslatorOptions.DefaultControllerName, NullLogger<StatusWriter>.Instance);
+
+        var patched = await writer.WriteAsync(CancellationToken.None);
+        var again = await writer.WriteAsync(CancellationToken.None);
+
+        patched.Should().Be(3, "the GatewayClass, the Gateway and the HTTPRoute each get their status once");
+        again.Should().Be(0, "nothing changed");
+        var gateway = await GetAsync(cluster, "apis/gateway.networking.k8s.io/v1/namespaces/default/gateways/gw");
+        gateway["status"]!["conditions"]!.AsArray().Should().Contain(c => c!["type"]!.GetValue<string>() == "Programmed" && c["status"]!.GetValue<string>() == "True");
+        var parents = (await GetAsync(cluster, "apis/gateway.networking.k8s.io/v1/namespaces/default/httproutes/r"))["status"]!["parents"]!.AsArray();
+        parents.Select(p => p!["controllerName"]!.GetValue<string>()).Should().BeEquivalentTo([TranslatorOptions.DefaultControllerName, "example.com/other"]);
+        var gatewayClass = await GetAsync(cluster, "apis/gateway.networking.k8s.io/v1/gatewayclasses/gateway");
+        gatewayClass["status"]!["conditions"]![0]!["observedGeneration"]!.GetValue<long>().Should().Be(1);
+    }
+
+    [Fact]
+    public async Task NewWriter_WithTheSameStatus_WritesNothing_BecauseTransitionTimesAreKept()
+    {
+        await using var cluster = await EmulatedCluster.StartAsync();
+        cluster.Emulator.LoadYaml(Objects);
+        await new StatusWriter(cluster.NewClient(), Translate(Objects), TranslatorOptions.DefaultControllerName, NullLogger<StatusWriter>.Instance)
+            .WriteAsync(CancellationToken.None);
+
+        // A new leader (new process): its own clock stamps new times, which must not cause rewrites.
+        var newLeader = new StatusWriter(cluster.NewClient(), Translate(Objects), TranslatorOptions.DefaultControllerName, NullLogger<StatusWriter>.Instance);
+
+        (await newLeader.WriteAsync(CancellationToken.None)).Should().Be(0);
+    }
+}
