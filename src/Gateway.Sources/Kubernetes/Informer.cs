@@ -136,9 +136,9 @@ internal sealed partial class Informer
                 LogKindMissing(_logger, _kind.Kind, _kind.ApiVersion);
             }
 
-            Replace([]);
+            var emptied = Replace([]);
             _lastError = null;
-            MarkSynced();
+            MarkSynced(emptied);
             return null;
         }
 
@@ -147,7 +147,7 @@ internal sealed partial class Informer
             cancellationToken: timeout.Token).ConfigureAwait(false) as JsonObject ?? throw new JsonException("list response is not an object");
         var items = (body["items"] as JsonArray ?? []).OfType<JsonObject>().Select(Decode).ToList();
         var resourceVersion = body["metadata"]?["resourceVersion"]?.GetValue<string>() ?? "";
-        Replace(items);
+        var changed = Replace(items);
         if (_lastError is not null || _reportedMissing)
         {
             LogRecovered(_logger, _kind.Kind, items.Count);
@@ -155,7 +155,7 @@ internal sealed partial class Informer
 
         _reportedMissing = false;
         _lastError = null;
-        MarkSynced();
+        MarkSynced(changed);
         return resourceVersion;
     }
 
@@ -295,10 +295,14 @@ internal sealed partial class Informer
         return (KubernetesObject)(node.Deserialize(_kind.Type, ManifestLoader.JsonOptions) ?? throw new JsonException("empty object"));
     }
 
-    private void MarkSynced()
+    /// <summary>Signals a change when the store changed or on the first sync (which may unblock the first snapshot).</summary>
+    private void MarkSynced(bool changed)
     {
-        _synced = true;
-        _changed();
+        if (changed || !_synced)
+        {
+            _synced = true;
+            _changed();
+        }
     }
 
     private int Count()
@@ -310,17 +314,29 @@ internal sealed partial class Informer
     }
 
     /// <summary>Replaces the store after a list, keeping the old instance of every object whose resourceVersion is unchanged.</summary>
-    private void Replace(IReadOnlyList<KubernetesObject> items)
+    /// <returns>Whether any object was added, replaced or removed.</returns>
+    private bool Replace(IReadOnlyList<KubernetesObject> items)
     {
         lock (_lock)
         {
+            var changed = false;
             var next = new Dictionary<NamespacedName, KubernetesObject>(items.Count);
             foreach (var item in items)
             {
-                next[item.Key] = _store.TryGetValue(item.Key, out var old) && Same(old, item) ? old : item;
+                if (_store.TryGetValue(item.Key, out var old) && Same(old, item))
+                {
+                    next[item.Key] = old;
+                }
+                else
+                {
+                    next[item.Key] = item;
+                    changed = true;
+                }
             }
 
+            changed |= next.Count != _store.Count || _store.Keys.Any(k => !next.ContainsKey(k));
             _store = next;
+            return changed;
         }
     }
 

@@ -191,6 +191,8 @@ public sealed class KubernetesSourceTests : IAsyncLifetime
         var first = await WaitForSnapshotAsync(_ => true);
         first.ProxyConfigs.Should().BeEmpty();
         _source!.Problems.Should().BeEmpty("an absent optional CRD is not a failure");
+        await WaitUntilAsync(() => ListRequests("proxyconfigs") >= 3);
+        Snapshots().Should().ContainSingle("looking again for an absent kind changes nothing");
 
         _emulator.LoadYaml("""
             apiVersion: apiextensions.k8s.io/v1
