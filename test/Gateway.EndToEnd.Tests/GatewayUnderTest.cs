@@ -15,11 +15,15 @@ internal sealed class GatewayUnderTest : IAsyncDisposable
     private readonly List<DemoBackend> _backends = [];
     private WebApplication? _app;
 
-    public GatewayUnderTest(string? gatewayAddresses = null)
+    /// <param name="kubeconfig">Watch this (emulated) API server instead of a directory; status is written back.</param>
+    public GatewayUnderTest(string? gatewayAddresses = null, string? kubeconfig = null)
     {
+        _configDir = Directory.CreateTempSubdirectory("gateway-e2e-").FullName;
         Options = new GatewayOptions
         {
-            ConfigDir = Directory.CreateTempSubdirectory("gateway-e2e-").FullName,
+            ConfigDir = kubeconfig is null ? _configDir : null,
+            Kubeconfig = kubeconfig,
+            LeaderElect = false,
             AdminPort = TestPorts.Free(),
             ListenAddress = "127.0.0.1",
             GatewayAddresses = gatewayAddresses,
@@ -29,7 +33,9 @@ internal sealed class GatewayUnderTest : IAsyncDisposable
     }
 
     public GatewayOptions Options { get; }
-    public string ConfigDir => Options.ConfigDir!;
+    private readonly string _configDir;
+
+    public string ConfigDir => _configDir;
     public HttpClient Client { get; } = new(new SocketsHttpHandler { UseProxy = false, PooledConnectionLifetime = TimeSpan.FromSeconds(1) }) { Timeout = TimeSpan.FromSeconds(10) };
     public Uri Admin => new($"http://127.0.0.1:{Options.AdminPort}");
 
@@ -71,6 +77,6 @@ internal sealed class GatewayUnderTest : IAsyncDisposable
         }
 
         Client.Dispose();
-        Directory.Delete(ConfigDir, recursive: true);
+        Directory.Delete(_configDir, recursive: true);
     }
 }

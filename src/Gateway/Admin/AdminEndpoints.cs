@@ -23,6 +23,9 @@ public static class AdminEndpoints
                 var (ready, why) = Readiness(services);
                 response.StatusCode = ready ? 200 : 503;
                 return response.WriteAsync(why + "\n");
+            case "/status" or "/config" when !MayReadDebugPages(context):
+                response.StatusCode = 403;
+                return response.WriteAsync("/status and /config answer only on loopback (start with --admin-expose-all to open them)\n");
             case "/status":
                 var status = StatusJson.ToList(services.GetRequiredService<StatusStore>().Current, services.GetRequiredService<IResourceSource>().Problems);
                 response.ContentType = "application/json";
@@ -36,6 +39,11 @@ public static class AdminEndpoints
                 return response.WriteAsync("admin pages: /healthz /readyz /metrics /status /config\n");
         }
     }
+
+    private static bool MayReadDebugPages(HttpContext context) =>
+        context.RequestServices.GetRequiredService<Cli.GatewayOptions>().AdminExposeAll
+        || context.Connection.RemoteIpAddress is not { } remote
+        || System.Net.IPAddress.IsLoopback(remote.IsIPv4MappedToIPv6 ? remote.MapToIPv4() : remote);
 
     private static (bool Ready, string Why) Readiness(IServiceProvider services)
     {

@@ -18,6 +18,12 @@ public static class CommandLine
     private static readonly Option<string> _logFormat = new("--log-format") { Description = "text or json (json by default in a container).", DefaultValueFactory = _ => Environment.GetEnvironmentVariable("DOTNET_RUNNING_IN_CONTAINER") == "true" ? "json" : "text", Recursive = true };
     private static readonly Option<string> _logLevel = new("--log-level") { Description = "Verbose, Debug, Information, Warning, Error or Fatal.", DefaultValueFactory = _ => "Information", Recursive = true };
     private static readonly Option<bool> _accessLog = new("--access-log") { Description = "Log one line per proxied request.", Recursive = true };
+    private static readonly Option<bool> _adminExposeAll = new("--admin-expose-all") { Description = "Serve /status and /config to non-loopback clients too.", Recursive = true };
+    private static readonly Option<string?> _kubeconfig = new("--kubeconfig") { Description = "Watch the Kubernetes API using this kubeconfig (or set KUBECONFIG).", Recursive = true };
+    private static readonly Option<bool> _inCluster = new("--in-cluster") { Description = "Watch the Kubernetes API with the pod's service account.", Recursive = true };
+    private static readonly Option<bool> _leaderElect = new("--leader-elect") { Description = "Elect one replica (Lease) to write status; false for a single replica.", DefaultValueFactory = _ => true, Recursive = true };
+    private static readonly Option<string> _leaderElectionNamespace = new("--leader-election-namespace") { Description = "Namespace of the status-writer Lease.", DefaultValueFactory = _ => Environment.GetEnvironmentVariable("POD_NAMESPACE") ?? "gateway-system", Recursive = true };
+    private static readonly Option<string> _leaderElectionName = new("--leader-election-name") { Description = "Name of the status-writer Lease.", DefaultValueFactory = _ => "gateway-status-writer", Recursive = true };
     private static readonly Option<int> _backendPort = new("--backend-port") { Description = "Port of the demo echo backend.", DefaultValueFactory = _ => DemoCommand.DefaultBackendPort };
 
     public static RootCommand Build()
@@ -26,6 +32,7 @@ public static class CommandLine
         var root = new RootCommand("gateway: a Kubernetes Gateway API implementation; controller and proxy in one binary.")
         {
             _configDir, _controllerName, _gatewayAddresses, _listenAddress, _adminAddress, _adminPort, _logFormat, _logLevel, _accessLog,
+            _adminExposeAll, _kubeconfig, _inCluster, _leaderElect, _leaderElectionNamespace, _leaderElectionName,
         };
         root.SetAction(async (parse, cancellationToken) =>
         {
@@ -34,9 +41,9 @@ public static class CommandLine
                 return 2;
             }
 
-            if (options.ConfigDir is null)
+            if (options.ConfigDir is null && !options.UsesKubernetes)
             {
-                await Console.Error.WriteLineAsync("gateway: --config-dir is required (the Kubernetes source is not built yet).").ConfigureAwait(false);
+                await Console.Error.WriteLineAsync("gateway: say where objects come from: --config-dir DIR, --kubeconfig FILE (or KUBECONFIG), or --in-cluster.").ConfigureAwait(false);
                 return 2;
             }
 
@@ -46,7 +53,7 @@ public static class CommandLine
         });
 
         var demo = new Command("demo", "Start the gateway with the example config and a demo echo backend, ready for curl.") { _backendPort };
-        demo.SetAction(async (parse, cancellationToken) => Bind(parse) is { } options
+        demo.SetAction(async (parse, cancellationToken) => Bind(parse, kubeconfigFromEnvironment: false) is { } options
             ? await DemoCommand.RunAsync(options, parse.GetValue(_backendPort), cancellationToken).ConfigureAwait(false)
             : 2);
         root.Subcommands.Add(demo);
@@ -54,7 +61,7 @@ public static class CommandLine
     }
 
     /// <summary>Reads and checks the flags; prints what is wrong and returns null when they cannot work.</summary>
-    private static GatewayOptions? Bind(ParseResult parse)
+    private static GatewayOptions? Bind(ParseResult parse, bool kubeconfigFromEnvironment = true)
     {
         var options = new GatewayOptions
         {
@@ -67,6 +74,12 @@ public static class CommandLine
             LogFormat = parse.GetValue(_logFormat)!,
             LogLevel = parse.GetValue(_logLevel)!,
             AccessLog = parse.GetValue(_accessLog),
+            AdminExposeAll = parse.GetValue(_adminExposeAll),
+            Kubeconfig = parse.GetValue(_kubeconfig) ?? KubeconfigFromEnvironment(parse, kubeconfigFromEnvironment),
+            InCluster = parse.GetValue(_inCluster),
+            LeaderElect = parse.GetValue(_leaderElect),
+            LeaderElectionNamespace = parse.GetValue(_leaderElectionNamespace)!,
+            LeaderElectionName = parse.GetValue(_leaderElectionName)!,
         };
         var problem = Check(options);
         if (problem is not null)
@@ -78,8 +91,30 @@ public static class CommandLine
         return options;
     }
 
+    /// <summary>KUBECONFIG counts as an explicit choice only when no other source was named on the command line.</summary>
+    private static string? KubeconfigFromEnvironment(ParseResult parse, bool allowed) =>
+        allowed && !parse.GetValue(_inCluster) && parse.GetValue(_configDir) is null
+            && Environment.GetEnvironmentVariable("KUBECONFIG") is { Length: > 0 } fromEnvironment
+            ? fromEnvironment
+            : null;
+
     private static string? Check(GatewayOptions options)
     {
+        if (options.ConfigDir is not null && options.UsesKubernetes)
+        {
+            return "--config-dir and the Kubernetes API (--kubeconfig, KUBECONFIG, --in-cluster) are alternatives; choose one";
+        }
+
+        if (options.Kubeconfig is not null && options.InCluster)
+        {
+            return "--kubeconfig and --in-cluster are alternatives; choose one";
+        }
+
+        if (options.Kubeconfig is { } kubeconfig && !File.Exists(kubeconfig))
+        {
+            return $"kubeconfig {kubeconfig} does not exist";
+        }
+
         if (options.ConfigDir is { } dir && !Directory.Exists(dir))
         {
             return $"--config-dir {dir} does not exist";

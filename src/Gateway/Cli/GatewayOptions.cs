@@ -15,4 +15,20 @@ public sealed class GatewayOptions
     public string LogFormat { get; set; } = "text";
     public string LogLevel { get; set; } = "Information";
     public bool AccessLog { get; set; }
+
+    /// <summary>Answer /status and /config to non-loopback clients too (they are loopback-only by default).</summary>
+    public bool AdminExposeAll { get; set; }
+
+    /// <summary>Watch the Kubernetes API using this kubeconfig file.</summary>
+    public string? Kubeconfig { get; set; }
+
+    /// <summary>Watch the Kubernetes API with the pod's service account.</summary>
+    public bool InCluster { get; set; }
+
+    public bool LeaderElect { get; set; } = true;
+    public string LeaderElectionNamespace { get; set; } = "gateway-system";
+    public string LeaderElectionName { get; set; } = "gateway-status-writer";
+
+    /// <summary>True when objects come from the Kubernetes API rather than a directory.</summary>
+    public bool UsesKubernetes => Kubeconfig is not null || InCluster;
 }

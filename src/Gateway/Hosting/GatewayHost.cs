@@ -2,6 +2,7 @@
 using System.Net;
 using Gateway.Admin;
 using Gateway.Cli;
+using Gateway.Kubernetes;
 using Gateway.Proxy;
 using Gateway.Proxy.Diagnostics;
 using Gateway.Proxy.Listeners;
@@ -9,6 +10,8 @@ using Gateway.Proxy.Pipeline;
 using Gateway.Proxy.Tls;
 using Gateway.Sources;
 using Gateway.Sources.Files;
+using Gateway.Sources.Kubernetes;
+using k8s;
 using Gateway.Status;
 using Gateway.Translation;
 using OpenTelemetry.Metrics;
@@ -51,9 +54,17 @@ public static class GatewayHost
             ListenAddress = options.ListenAddress,
             AddressPool = options.GatewayAddresses is { } range ? AddressRange.Parse(range) : [],
         });
-        services.AddSingleton<IResourceSource>(sp => new DirectorySource(
-            options.ConfigDir ?? throw new InvalidOperationException("--config-dir is required"),
-            sp.GetRequiredService<ILogger<DirectorySource>>()));
+        if (options.UsesKubernetes)
+        {
+            AddKubernetes(services, options);
+        }
+        else
+        {
+            services.AddSingleton<IResourceSource>(sp => new DirectorySource(
+                options.ConfigDir ?? throw new InvalidOperationException("--config-dir is required"),
+                sp.GetRequiredService<ILogger<DirectorySource>>()));
+        }
+
         services.AddSingleton<ProxyState>();
         services.AddSingleton<ServerCertificateSelector>();
         services.AddSingleton<ClientCertificateValidator>();
@@ -76,6 +87,30 @@ public static class GatewayHost
         });
         app.UseMiddleware<GatewayProxyMiddleware>();
         return app;
+    }
+
+    /// <summary>
+    /// Cluster mode: objects come from the API server; every replica serves traffic, and only the Lease holder writes
+    /// status. The API configuration is chosen explicitly (--kubeconfig, KUBECONFIG or --in-cluster), never guessed.
+    /// </summary>
+    private static void AddKubernetes(IServiceCollection services, GatewayOptions options)
+    {
+        var configuration = options.InCluster
+            ? KubernetesClientConfiguration.InClusterConfig()
+            : KubernetesClientConfiguration.BuildConfigFromConfigFile(options.Kubeconfig);
+        services.AddSingleton<IKubernetes>(_ => new k8s.Kubernetes(configuration));
+        services.AddSingleton<IResourceSource>(sp => new KubernetesSource(configuration, sp.GetRequiredService<ILogger<KubernetesSource>>()));
+        services.AddSingleton(new LeaderElectionOptions
+        {
+            Enabled = options.LeaderElect,
+            Namespace = options.LeaderElectionNamespace,
+            LeaseName = options.LeaderElectionName,
+        });
+        services.AddSingleton<LeaderElectionService>();
+        services.AddHostedService(sp => sp.GetRequiredService<LeaderElectionService>());
+        services.AddSingleton(sp => new StatusWriter(
+            sp.GetRequiredService<IKubernetes>(), sp.GetRequiredService<StatusStore>(), options.ControllerName, sp.GetRequiredService<ILogger<StatusWriter>>()));
+        services.AddHostedService<StatusWriterService>();
     }
 
     /// <summary>Admin pages answer only on the admin socket, never on a Gateway listener that shares its port number.</summary>

@@ -1,0 +1,114 @@
+// SPDX-License-Identifier: Apache-2.0
+using System.Net;
+using System.Text.Json.Nodes;
+
+namespace Gateway.EndToEnd.Tests.Kubernetes;
+
+/// <summary>The gateway against an emulated API server: kubectl apply → traffic and status; API outage → traffic keeps flowing.</summary>
+[Trait("Category", "EndToEnd")]
+public sealed class ClusterModeTests
+{
+    private static string Objects(int listenerPort, int backendPort, string path) => $"""
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: GatewayClass
+        metadata:
+          name: gateway
+        spec:
+          controllerName: gateway.seed.dev/gateway-controller
+        ---
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: Gateway
+        metadata:
+          name: gw
+          namespace: default
+        spec:
+          gatewayClassName: gateway
+          listeners:
+          - name: http
+            protocol: HTTP
+            port: {listenerPort}
+        ---
+        apiVersion: v1
+        kind: Service
+        metadata:
+          name: echo
+          namespace: default
+        spec:
+          ports:
+          - name: http
+            port: 80
+        ---
+        apiVersion: discovery.k8s.io/v1
+        kind: EndpointSlice
+        metadata:
+          name: echo-1
+          namespace: default
+          labels:
+            kubernetes.io/service-name: echo
+        addressType: IPv4
+        ports:
+        - name: http
+          port: {backendPort}
+        endpoints:
+        - addresses: [127.0.0.1]
+        ---
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: HTTPRoute
+        metadata:
+          name: echo
+          namespace: default
+        spec:
+          parentRefs:
+          - name: gw
+          rules:
+          - matches:
+            - path:
+                type: PathPrefix
+                value: {path}
+            backendRefs:
+            - name: echo
+              port: 80
+        """;
+
+    private static async Task<JsonObject?> RouteStatusAsync(EmulatedCluster cluster)
+    {
+        using var http = new HttpClient();
+        var route = JsonNode.Parse(await http.GetStringAsync(new Uri(cluster.Emulator.BaseAddress, "apis/gateway.networking.k8s.io/v1/namespaces/default/httproutes/echo")))!;
+        return route["status"] as JsonObject;
+    }
+
+    [Fact]
+    public async Task KubectlApply_ServesTraffic_WritesStatus_AndSurvivesAnApiOutage()
+    {
+        await using var cluster = await EmulatedCluster.StartAsync();
+        await using var gateway = new GatewayUnderTest(kubeconfig: cluster.KubeconfigPath);
+        var backend = await gateway.StartBackendAsync("echo");
+        var port = TestPorts.Free();
+        var kubectl = new Kubectl(cluster.KubeconfigPath);
+        var manifest = Path.Combine(Path.GetTempPath(), $"gateway-e2e-{Guid.NewGuid():N}.yaml");
+        await File.WriteAllTextAsync(manifest, Objects(port, backend.Port, "/v1"));
+        await kubectl.RunAsync("apply", "-f", manifest);
+
+        await gateway.StartAsync();
+        await Eventually.TrueAsync(async () => (await gateway.Client.GetAsync(new Uri($"http://127.0.0.1:{port}/v1/hello"))).IsSuccessStatusCode,
+            "traffic flows through the route applied with kubectl");
+        await Eventually.TrueAsync(async () => (await RouteStatusAsync(cluster))?["parents"]?[0]?["conditions"]?.AsArray()
+            .Any(c => c!["type"]!.GetValue<string>() == "Accepted" && c["status"]!.GetValue<string>() == "True") == true,
+            "the route's status is written back");
+
+        // The API server goes away: the last config keeps serving.
+        cluster.Emulator.BeginOutage();
+        for (var i = 0; i < 20; i++)
+        {
+            (await gateway.Client.GetAsync(new Uri($"http://127.0.0.1:{port}/v1/during-outage"))).StatusCode.Should().Be(HttpStatusCode.OK);
+        }
+
+        cluster.Emulator.EndOutage();
+        await File.WriteAllTextAsync(manifest, Objects(port, backend.Port, "/v2"));
+        await kubectl.RunAsync("apply", "-f", manifest);
+
+        await Eventually.TrueAsync(async () => (await gateway.Client.GetAsync(new Uri($"http://127.0.0.1:{port}/v2/hello"))).IsSuccessStatusCode,
+            "a change made after the API server returned is applied", TimeSpan.FromSeconds(30));
+        File.Delete(manifest);
+    }
+}
