@@ -86,8 +86,9 @@ internal sealed partial class Informer
             {
                 return;
             }
-            catch (Exception e) when (e is HttpRequestException or IOException or JsonException or KubernetesApiException or OperationCanceledException)
+            catch (Exception e)
             {
+                // Any failure (network, HTTP status, a malformed object) retries: the informer must never stop.
                 failures++;
                 var error = e is OperationCanceledException ? "request timed out" : e.Message;
                 if (_lastError is null)

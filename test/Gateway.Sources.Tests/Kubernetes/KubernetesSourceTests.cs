@@ -62,6 +62,9 @@ public sealed class KubernetesSourceTests : IAsyncLifetime
         first.EndpointSlices.Should().ContainSingle(s => s.Metadata.Name == "web-1");
         first.Secrets.Should().ContainSingle().Which.Metadata.Name.Should().Be("tls");
         first.Namespaces.Select(n => n.Metadata.Name).Should().Contain("default");
+        first.ReferenceGrants.Should().ContainSingle(g => g.Metadata.Name == "allow");
+        first.GRPCRoutes.Should().ContainSingle(r => r.Metadata.Name == "rpc");
+        first.ConfigMaps.Should().ContainSingle(c => c.Metadata.Name == "ca");
         first.Gateways[0].Kind.Should().Be("Gateway");
         first.Gateways[0].ApiVersion.Should().Be("gateway.networking.k8s.io/v1");
         _source!.Problems.Should().BeEmpty();
@@ -323,6 +326,17 @@ public sealed class KubernetesSourceTests : IAsyncLifetime
         Apply(JsonNode.Parse("""
             {"apiVersion":"v1","kind":"Secret","metadata":{"name":"tls","namespace":"default"},"type":"kubernetes.io/tls",
              "data":{"tls.crt":"Y2VydA==","tls.key":"a2V5"}}
+            """)!.AsObject());
+        Apply(JsonNode.Parse("""
+            {"apiVersion":"gateway.networking.k8s.io/v1beta1","kind":"ReferenceGrant","metadata":{"name":"allow","namespace":"default"},
+             "spec":{"from":[{"group":"gateway.networking.k8s.io","kind":"HTTPRoute","namespace":"other"}],"to":[{"group":"","kind":"Service"}]}}
+            """)!.AsObject());
+        Apply(JsonNode.Parse("""
+            {"apiVersion":"gateway.networking.k8s.io/v1","kind":"GRPCRoute","metadata":{"name":"rpc","namespace":"default"},
+             "spec":{"parentRefs":[{"name":"gw"}],"rules":[{"backendRefs":[{"name":"web","port":80}]}]}}
+            """)!.AsObject());
+        Apply(JsonNode.Parse("""
+            {"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"ca","namespace":"default"},"data":{"ca.crt":"pem"}}
             """)!.AsObject());
         Apply(JsonNode.Parse("""
             {"apiVersion":"v1","kind":"Secret","metadata":{"name":"password","namespace":"default"},"type":"Opaque",
