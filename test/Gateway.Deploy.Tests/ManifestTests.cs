@@ -81,4 +81,16 @@ public sealed class ManifestTests
         container["resources"]["requests"].Should().NotBeNull();
         container["resources"]["limits"].Should().NotBeNull();
     }
+
+    [Fact]
+    public void DaemonSet_Args_AreFlagsTheBinaryAccepts()
+    {
+        var daemonSet = Documents("deploy/kubernetes").Single(d => Scalar(d.Document, "kind") == "DaemonSet").Document;
+        var container = (YamlMappingNode)((YamlSequenceNode)daemonSet["spec"]["template"]["spec"]["containers"]).Children[0];
+        var args = ((YamlSequenceNode)container["args"]).Children.OfType<YamlScalarNode>().Select(a => a.Value!.Replace("$(POD_NAMESPACE)", "gateway-system", StringComparison.Ordinal)).ToArray();
+
+        var parsed = Gateway.Cli.CommandLine.Build().Parse(args);
+
+        parsed.Errors.Should().BeEmpty();
+    }
 }
