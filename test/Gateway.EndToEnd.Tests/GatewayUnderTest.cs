@@ -16,14 +16,19 @@ internal sealed class GatewayUnderTest : IAsyncDisposable
     private WebApplication? _app;
 
     /// <param name="kubeconfig">Watch this (emulated) API server instead of a directory; status is written back.</param>
-    public GatewayUnderTest(string? gatewayAddresses = null, string? kubeconfig = null)
+    public GatewayUnderTest(string? gatewayAddresses = null, string? kubeconfig = null, bool leaderElect = false)
     {
         _configDir = Directory.CreateTempSubdirectory("gateway-e2e-").FullName;
         Options = new GatewayOptions
         {
             ConfigDir = kubeconfig is null ? _configDir : null,
             Kubeconfig = kubeconfig,
-            LeaderElect = false,
+            LeaderElect = leaderElect,
+            LeaderElectionNamespace = "default",
+            LeaderElectionIdentity = $"replica-{Guid.NewGuid():N}",
+            LeaseDuration = TimeSpan.FromSeconds(2),
+            LeaseRenewDeadline = TimeSpan.FromSeconds(1.5),
+            LeaseRetryPeriod = TimeSpan.FromMilliseconds(200),
             AdminPort = TestPorts.Free(),
             ListenAddress = "127.0.0.1",
             GatewayAddresses = gatewayAddresses,
@@ -52,6 +57,20 @@ internal sealed class GatewayUnderTest : IAsyncDisposable
         var temp = Path.Combine(ConfigDir, $".{name}.tmp");
         File.WriteAllText(temp, content);
         File.Move(temp, Path.Combine(ConfigDir, name), overwrite: true);
+    }
+
+    /// <summary>The running host's services (after StartAsync).</summary>
+    public IServiceProvider Services => _app?.Services ?? throw new InvalidOperationException("not started");
+
+    /// <summary>Stops the host as a crashed replica would disappear: no goodbye, its lease simply expires.</summary>
+    public async Task StopAsync()
+    {
+        if (_app is not null)
+        {
+            await _app.StopAsync();
+            await _app.DisposeAsync();
+            _app = null;
+        }
     }
 
     public async Task StartAsync()

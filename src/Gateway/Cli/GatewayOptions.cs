@@ -29,6 +29,14 @@ public sealed class GatewayOptions
     public string LeaderElectionNamespace { get; set; } = "gateway-system";
     public string LeaderElectionName { get; set; } = "gateway-status-writer";
 
+    /// <summary>This replica's name in the Lease: the pod name (hostname) in a cluster.</summary>
+    public string LeaderElectionIdentity { get; set; } = $"{Environment.MachineName}-{Environment.ProcessId}";
+
+    /// <summary>Lease timings (not flags: tests shorten them; the defaults suit a cluster).</summary>
+    public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromSeconds(15);
+    public TimeSpan LeaseRenewDeadline { get; set; } = TimeSpan.FromSeconds(10);
+    public TimeSpan LeaseRetryPeriod { get; set; } = TimeSpan.FromSeconds(2);
+
     /// <summary>True when objects come from the Kubernetes API rather than a directory.</summary>
     public bool UsesKubernetes => Kubeconfig is not null || InCluster;
 }

@@ -105,6 +105,10 @@ public static class GatewayHost
             Enabled = options.LeaderElect,
             Namespace = options.LeaderElectionNamespace,
             LeaseName = options.LeaderElectionName,
+            Identity = options.LeaderElectionIdentity,
+            LeaseDuration = options.LeaseDuration,
+            RenewDeadline = options.LeaseRenewDeadline,
+            RetryPeriod = options.LeaseRetryPeriod,
         });
         services.AddSingleton<LeaderElectionService>();
         services.AddHostedService(sp => sp.GetRequiredService<LeaderElectionService>());

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 using System.Net;
 using System.Text.Json.Nodes;
+using Gateway.Kubernetes;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Gateway.EndToEnd.Tests.Kubernetes;
 
@@ -110,5 +112,59 @@ public sealed class ClusterModeTests
         await Eventually.TrueAsync(async () => (await gateway.Client.GetAsync(new Uri($"http://127.0.0.1:{port}/v2/hello"))).IsSuccessStatusCode,
             "a change made after the API server returned is applied", TimeSpan.FromSeconds(30));
         File.Delete(manifest);
+    }
+
+    [Fact]
+    public async Task ThreeReplicas_AllServe_OneWritesStatus_AndAnotherTakesOverWhenItGoes()
+    {
+        await using var cluster = await EmulatedCluster.StartAsync();
+        var kubectl = new Kubectl(cluster.KubeconfigPath);
+        // Three processes on one machine cannot share an address and port, so each replica binds the Gateway on its own
+        // loopback address (--gateway-addresses), as each DaemonSet pod does on its own node.
+        var replicas = Enumerable.Range(0, 3).Select(i => new GatewayUnderTest($"127.0.{90 + i}.1", cluster.KubeconfigPath, leaderElect: true)).ToList();
+        var backend = await replicas[0].StartBackendAsync("echo");
+        var port = TestPorts.Free();
+        var manifest = Path.Combine(Path.GetTempPath(), $"gateway-e2e-{Guid.NewGuid():N}.yaml");
+        try
+        {
+            await File.WriteAllTextAsync(manifest, Objects(port, backend.Port, "/v1"));
+            await kubectl.RunAsync("apply", "-f", manifest);
+            foreach (var replica in replicas)
+            {
+                await replica.StartAsync();
+            }
+
+            LeaderElectionService Election(GatewayUnderTest r) => r.Services.GetServices<Microsoft.Extensions.Hosting.IHostedService>().OfType<LeaderElectionService>().Single();
+            await Eventually.TrueAsync(() => Task.FromResult(replicas.Count(r => Election(r).IsLeader) == 1), "exactly one replica leads");
+            await Eventually.TrueAsync(async () => (await RouteStatusAsync(cluster)) is not null, "the leader writes status");
+            var leader = replicas.Single(r => Election(r).IsLeader);
+            replicas.Count(r => Election(r).IsLeader).Should().Be(1);
+            foreach (var (replica, i) in replicas.Select((r, i) => (r, i)))
+            {
+                (await replica.Client.GetAsync(new Uri($"http://127.0.{90 + i}.1:{port}/v1/x"))).StatusCode.Should().Be(HttpStatusCode.OK, "every replica serves traffic");
+            }
+
+            await leader.StopAsync();
+            var survivors = replicas.Where(r => r != leader).ToList();
+            await Eventually.TrueAsync(() => Task.FromResult(survivors.Count(r => Election(r).IsLeader) == 1), "a surviving replica takes the lease", TimeSpan.FromSeconds(10));
+
+            // The new leader writes what changes next.
+            await File.WriteAllTextAsync(manifest, Objects(port, backend.Port, "/v1")
+                + "---\napiVersion: gateway.networking.k8s.io/v1\nkind: HTTPRoute\nmetadata:\n  name: second\n  namespace: default\nspec:\n  parentRefs:\n  - name: gw\n");
+            await kubectl.RunAsync("apply", "-f", manifest);
+            using var http = new HttpClient();
+            await Eventually.TrueAsync(async () => JsonNode.Parse(await http.GetStringAsync(new Uri(cluster.Emulator.BaseAddress,
+                "apis/gateway.networking.k8s.io/v1/namespaces/default/httproutes/second")))!["status"] is not null,
+                "the new leader writes the status of a route created after the handover");
+        }
+        finally
+        {
+            foreach (var replica in replicas)
+            {
+                await replica.DisposeAsync();
+            }
+
+            File.Delete(manifest);
+        }
     }
 }
