@@ -26,6 +26,7 @@ internal sealed class GatewayUnderTest : IAsyncDisposable
             LeaderElect = leaderElect,
             LeaderElectionNamespace = "default",
             LeaderElectionIdentity = $"replica-{Guid.NewGuid():N}",
+            KubernetesMaxBackoff = TimeSpan.FromSeconds(1),
             LeaseDuration = TimeSpan.FromSeconds(2),
             LeaseRenewDeadline = TimeSpan.FromSeconds(1.5),
             LeaseRetryPeriod = TimeSpan.FromMilliseconds(200),

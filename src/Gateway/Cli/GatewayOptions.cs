@@ -29,6 +29,9 @@ public sealed class GatewayOptions
     public string LeaderElectionNamespace { get; set; } = "gateway-system";
     public string LeaderElectionName { get; set; } = "gateway-status-writer";
 
+    /// <summary>The longest wait between reconnect attempts to the API server (not a flag: tests shorten it).</summary>
+    public TimeSpan KubernetesMaxBackoff { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>This replica's name in the Lease: the pod name (hostname) in a cluster.</summary>
     public string LeaderElectionIdentity { get; set; } = $"{Environment.MachineName}-{Environment.ProcessId}";
 

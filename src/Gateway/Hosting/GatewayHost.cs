@@ -99,7 +99,8 @@ public static class GatewayHost
             ? KubernetesClientConfiguration.InClusterConfig()
             : KubernetesClientConfiguration.BuildConfigFromConfigFile(options.Kubeconfig);
         services.AddSingleton<IKubernetes>(_ => new k8s.Kubernetes(configuration));
-        services.AddSingleton<IResourceSource>(sp => new KubernetesSource(configuration, sp.GetRequiredService<ILogger<KubernetesSource>>()));
+        services.AddSingleton<IResourceSource>(sp => new KubernetesSource(configuration, sp.GetRequiredService<ILogger<KubernetesSource>>(),
+            new KubernetesSourceOptions { MaxBackoff = options.KubernetesMaxBackoff }));
         services.AddSingleton(new LeaderElectionOptions
         {
             Enabled = options.LeaderElect,
