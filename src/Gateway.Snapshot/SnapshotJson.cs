@@ -21,8 +21,4 @@ public static class SnapshotJson
     {
         Certificates = [.. snapshot.Certificates.Select(c => c with { CertificatePem = null, PrivateKeyPem = null })],
     });
-
-    public static ProxySnapshot Deserialize(string json) =>
-        JsonSerializer.Deserialize<ProxySnapshot>(json, Options) ?? ProxySnapshot.Empty;
-
 }
