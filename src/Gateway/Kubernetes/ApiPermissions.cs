@@ -27,6 +27,9 @@ public static class ApiPermissions
         new("gateway.networking.k8s.io", "httproutes/status", ["get", "patch", "update"]),
         new("gateway.networking.k8s.io", "grpcroutes/status", ["get", "patch", "update"]),
 
+        // StatusWriter records an Event when one of our conditions changes.
+        new("", "events", ["create"]),
+
         // LeaderElectionService (LeaseLock), in the gateway's own namespace.
         new("coordination.k8s.io", "leases", ["get", "create", "update"], Namespaced: true),
     ];

@@ -92,7 +92,94 @@ public sealed partial class StatusWriter(IKubernetes client, StatusStore store, 
             }
 
             response.EnsureSuccessStatusCode();
+            await RecordTransitionsAsync(live, liveStatus, merged, cancellationToken).ConfigureAwait(false);
             return true;
+        }
+    }
+
+    /// <summary>
+    /// One Kubernetes Event per condition of ours whose status changed (Warning when it turned False), so
+    /// `kubectl describe` tells the story. Events are best effort: a failure to record one is only logged.
+    /// </summary>
+    private async Task RecordTransitionsAsync(JsonObject live, JsonObject? before, JsonObject after, CancellationToken cancellationToken)
+    {
+        foreach (var (condition, scope) in OurConditions(after))
+        {
+            var type = condition["type"]?.GetValue<string>();
+            var status = condition["status"]?.GetValue<string>();
+            var previous = OurConditions(before).FirstOrDefault(c => c.Scope == scope && c.Condition["type"]?.GetValue<string>() == type).Condition;
+            if (previous?["status"]?.GetValue<string>() == status)
+            {
+                continue;
+            }
+
+            var metadata = live["metadata"]!;
+            var ns = metadata["namespace"]?.GetValue<string>() ?? "default";
+            var name = metadata["name"]!.GetValue<string>();
+            var reason = condition["reason"]?.GetValue<string>() ?? type ?? "";
+            var @event = new JsonObject
+            {
+                ["apiVersion"] = "v1",
+                ["kind"] = "Event",
+                ["metadata"] = new JsonObject { ["generateName"] = $"{name}.", ["namespace"] = ns },
+                ["involvedObject"] = new JsonObject
+                {
+                    ["apiVersion"] = live["apiVersion"]?.DeepClone(),
+                    ["kind"] = live["kind"]?.DeepClone(),
+                    ["name"] = name,
+                    ["namespace"] = metadata["namespace"]?.DeepClone(),
+                    ["uid"] = metadata["uid"]?.DeepClone(),
+                    ["resourceVersion"] = metadata["resourceVersion"]?.DeepClone(),
+                },
+                ["type"] = status == "False" ? "Warning" : "Normal",
+                ["reason"] = reason,
+                ["message"] = $"{scope}{type}={status}: {condition["message"]?.GetValue<string>()}".Trim(),
+                ["source"] = new JsonObject { ["component"] = controllerName },
+                ["reportingComponent"] = controllerName,
+                ["count"] = 1,
+            };
+            try
+            {
+                using var response = await SendAsync(HttpMethod.Post, $"/api/v1/namespaces/{ns}/events", @event.ToJsonString(), "application/json", cancellationToken).ConfigureAwait(false);
+                if (!response.IsSuccessStatusCode)
+                {
+                    LogEventFailed(logger, reason, name, (int)response.StatusCode);
+                }
+            }
+            catch (HttpRequestException e)
+            {
+                LogEventFailed(logger, reason, name, e.StatusCode is { } code ? (int)code : 0);
+            }
+        }
+    }
+
+    /// <summary>Our conditions with where they sit: the object itself, a listener, or a route parent.</summary>
+    private IEnumerable<(JsonObject Condition, string Scope)> OurConditions(JsonObject? status)
+    {
+        if (status is null)
+        {
+            yield break;
+        }
+
+        foreach (var condition in (status["conditions"] as JsonArray ?? []).OfType<JsonObject>())
+        {
+            yield return (condition, "");
+        }
+
+        foreach (var listener in (status["listeners"] as JsonArray ?? []).OfType<JsonObject>())
+        {
+            foreach (var condition in (listener["conditions"] as JsonArray ?? []).OfType<JsonObject>())
+            {
+                yield return (condition, $"listener {listener["name"]}: ");
+            }
+        }
+
+        foreach (var parent in (status["parents"] as JsonArray ?? []).OfType<JsonObject>().Where(p => p["controllerName"]?.GetValue<string>() == controllerName))
+        {
+            foreach (var condition in (parent["conditions"] as JsonArray ?? []).OfType<JsonObject>())
+            {
+                yield return (condition, $"parent {parent["parentRef"]?["namespace"]}/{parent["parentRef"]?["name"]}: ");
+            }
         }
     }
 
@@ -113,6 +200,9 @@ public sealed partial class StatusWriter(IKubernetes client, StatusStore store, 
 
         return await kubernetes.HttpClient.SendAsync(request, cancellationToken).ConfigureAwait(false);
     }
+
+    [LoggerMessage(EventId = 4003, Level = LogLevel.Debug, Message = "Could not record event {Reason} for {Name}: HTTP {Status}")]
+    private static partial void LogEventFailed(ILogger logger, string reason, string name, int status);
 
     [LoggerMessage(EventId = 4001, Level = LogLevel.Warning, Message = "Could not write the status of {Kind} {Namespace}/{Name}: {Reason}")]
     private static partial void LogWriteFailed(ILogger logger, string kind, string @namespace, string name, string reason);

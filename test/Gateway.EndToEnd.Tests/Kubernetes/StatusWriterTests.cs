@@ -90,6 +90,10 @@ public sealed class StatusWriterTests
         parents.Select(p => p!["controllerName"]!.GetValue<string>()).Should().BeEquivalentTo([TranslatorOptions.DefaultControllerName, "example.com/other"]);
         var gatewayClass = await GetAsync(cluster, "apis/gateway.networking.k8s.io/v1/gatewayclasses/gateway");
         gatewayClass["status"]!["conditions"]![0]!["observedGeneration"]!.GetValue<long>().Should().Be(1);
+        var events = (await GetAsync(cluster, "api/v1/namespaces/default/events"))["items"]!.AsArray();
+        events.Should().Contain(e => e!["involvedObject"]!["kind"]!.GetValue<string>() == "Gateway"
+            && e["reason"]!.GetValue<string>() == "Programmed" && e["type"]!.GetValue<string>() == "Normal");
+        events.Should().Contain(e => e!["involvedObject"]!["kind"]!.GetValue<string>() == "HTTPRoute" && e["reason"]!.GetValue<string>() == "Accepted");
     }
 
     [Fact]
