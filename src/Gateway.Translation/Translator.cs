@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 using System.Collections.Immutable;
 using Gateway.Model;
+using Gateway.Model.Extensions;
 using Gateway.Model.GatewayApi;
 using Gateway.Snapshot;
 using Gateway.Translation.Attachment;
@@ -42,6 +43,15 @@ public static class Translator
             }
 
             statuses.Add(new ObjectStatus(GatewayApiVersion, "GatewayClass", null, gatewayClass.Metadata.Name, gatewayClass.Metadata.Generation, status));
+        }
+
+        foreach (var proxyConfig in ReferencedProxyConfigs(resources, ourClasses.Where(c => acceptedClasses.Contains(c.Metadata.Name))))
+        {
+            statuses.Add(new ObjectStatus($"{V1Alpha1ProxyConfig.Group}/v1alpha1", V1Alpha1ProxyConfig.KindName, proxyConfig.Metadata.Namespace,
+                proxyConfig.Metadata.Name, proxyConfig.Metadata.Generation, new ProxyConfigStatus
+                {
+                    Conditions = [Conditions.True("Connected", "InProcess", "The data plane runs in the controller's process.", proxyConfig.Metadata.Generation)],
+                }));
         }
 
         var ourGateways = resources.Gateways.Where(g => acceptedClasses.Contains(g.Spec.GatewayClassName));
@@ -105,6 +115,17 @@ public static class Translator
             .ThenBy(s => s.Namespace ?? "", StringComparer.Ordinal)
             .ThenBy(s => s.Name, StringComparer.Ordinal);
         return new TranslationResult(snapshot, [.. ordered]);
+    }
+
+    /// <summary>The ProxyConfigs our accepted GatewayClasses use as parameters.</summary>
+    private static IEnumerable<V1Alpha1ProxyConfig> ReferencedProxyConfigs(ResourceSnapshot resources, IEnumerable<V1GatewayClass> classes)
+    {
+        var wanted = classes
+            .Select(c => c.Spec.ParametersRef)
+            .Where(p => p is { Group: V1Alpha1ProxyConfig.Group, Kind: V1Alpha1ProxyConfig.KindName })
+            .Select(p => new Model.Meta.NamespacedName(p!.Namespace ?? "", p.Name))
+            .ToHashSet();
+        return resources.ProxyConfigs.Where(p => wanted.Contains(p.Key)).OrderBy(p => p.Key);
     }
 
     private static Snapshot.Listener ToSnapshot(ListenerPlan listener, string address) => new()

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+using System.Collections.Immutable;
 using Gateway.Model.Meta;
 
 namespace Gateway.Model.Extensions;
@@ -10,6 +11,14 @@ public sealed record V1Alpha1ProxyConfig : KubernetesObject
     public const string KindName = "ProxyConfig";
 
     public ProxyConfigSpec Spec { get; init; } = new();
+    public ProxyConfigStatus? Status { get; init; }
+}
+
+/// <summary>Connected (are the proxies receiving configuration) and when they last did.</summary>
+public sealed record ProxyConfigStatus
+{
+    public ImmutableArray<Condition> Conditions { get; init; } = [];
+    public DateTimeOffset? LastSyncTime { get; init; }
 }
 
 public sealed record ProxyConfigSpec

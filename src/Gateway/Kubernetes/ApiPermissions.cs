@@ -26,6 +26,7 @@ public static class ApiPermissions
         new("gateway.networking.k8s.io", "gateways/status", ["get", "patch", "update"]),
         new("gateway.networking.k8s.io", "httproutes/status", ["get", "patch", "update"]),
         new("gateway.networking.k8s.io", "grpcroutes/status", ["get", "patch", "update"]),
+        new("gateway.seed.dev", "proxyconfigs/status", ["get", "patch", "update"]),
 
         // StatusWriter records an Event when one of our conditions changes.
         new("", "events", ["create"]),

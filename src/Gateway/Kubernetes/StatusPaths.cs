@@ -14,6 +14,7 @@ internal static class StatusPaths
             "Gateway" => "gateways",
             "HTTPRoute" => "httproutes",
             "GRPCRoute" => "grpcroutes",
+            "ProxyConfig" => "proxyconfigs",
             _ => throw new ArgumentOutOfRangeException(nameof(status), status.Kind, "no status path for this kind"),
         };
         var group = $"/apis/{status.ApiVersion}";

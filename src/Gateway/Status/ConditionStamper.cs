@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 using System.Collections.Immutable;
+using Gateway.Model.Extensions;
 using Gateway.Model.GatewayApi;
 using Gateway.Model.Meta;
 using Gateway.Translation.Status;
@@ -75,6 +76,8 @@ public sealed class ConditionStamper(TimeProvider time)
                     Conditions = StampAll($"{scope}/parent/{p.ParentRef.Namespace}/{p.ParentRef.Name}/{p.ParentRef.SectionName}/{p.ParentRef.Port}", p.Conditions),
                 })],
             },
+            // The data plane applied this snapshot just now: that is the last sync.
+            ProxyConfigStatus p => p with { Conditions = StampAll(scope, p.Conditions), LastSyncTime = now },
             var other => other,
         };
         return new Stamped(s with { Status = status }, times);

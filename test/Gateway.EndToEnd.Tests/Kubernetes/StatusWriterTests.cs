@@ -54,6 +54,7 @@ public sealed class StatusWriterTests
         var loaded = ManifestLoader.Load("objects.yaml", yaml);
         var resources = new ResourceSnapshot
         {
+            ProxyConfigs = [.. loaded.Objects.Select(o => o.Object).OfType<Model.Extensions.V1Alpha1ProxyConfig>().Select(o => o with { Metadata = o.Metadata with { Generation = 1 } })],
             GatewayClasses = [.. loaded.Objects.Select(o => o.Object).OfType<Model.GatewayApi.V1GatewayClass>().Select(o => o with { Metadata = o.Metadata with { Generation = 1 } })],
             Gateways = [.. loaded.Objects.Select(o => o.Object).OfType<Model.GatewayApi.V1Gateway>().Select(o => o with { Metadata = o.Metadata with { Generation = 1 } })],
             HTTPRoutes = [.. loaded.Objects.Select(o => o.Object).OfType<Model.GatewayApi.V1HTTPRoute>().Select(o => o with { Metadata = o.Metadata with { Generation = 1 } })],
@@ -94,6 +95,39 @@ public sealed class StatusWriterTests
         events.Should().Contain(e => e!["involvedObject"]!["kind"]!.GetValue<string>() == "Gateway"
             && e["reason"]!.GetValue<string>() == "Programmed" && e["type"]!.GetValue<string>() == "Normal");
         events.Should().Contain(e => e!["involvedObject"]!["kind"]!.GetValue<string>() == "HTTPRoute" && e["reason"]!.GetValue<string>() == "Accepted");
+    }
+
+    [Fact]
+    public async Task Write_ProxyConfig_GetsConnectedAndLastSyncTime()
+    {
+        await using var cluster = await EmulatedCluster.StartAsync();
+        cluster.Emulator.LoadYamlFile(RepoPaths.Of("deploy/kubernetes/proxyconfig-crd.yaml"));
+        const string objects = """
+            apiVersion: gateway.seed.dev/v1alpha1
+            kind: ProxyConfig
+            metadata:
+              name: default
+              namespace: gateway-system
+            spec:
+              accessLog: true
+            ---
+            apiVersion: gateway.networking.k8s.io/v1
+            kind: GatewayClass
+            metadata:
+              name: gateway
+            spec:
+              controllerName: gateway.seed.dev/gateway-controller
+              parametersRef: {group: gateway.seed.dev, kind: ProxyConfig, name: default, namespace: gateway-system}
+            """;
+        cluster.Emulator.LoadYaml(objects);
+        var writer = new StatusWriter(cluster.NewClient(), Translate(objects), TranslatorOptions.DefaultControllerName, NullLogger<StatusWriter>.Instance);
+
+        await writer.WriteAsync(CancellationToken.None);
+
+        var status = (await GetAsync(cluster, "apis/gateway.seed.dev/v1alpha1/namespaces/gateway-system/proxyconfigs/default"))["status"]!;
+        status["conditions"]![0]!["type"]!.GetValue<string>().Should().Be("Connected");
+        status["conditions"]![0]!["status"]!.GetValue<string>().Should().Be("True");
+        status["lastSyncTime"].Should().NotBeNull();
     }
 
     [Fact]
