@@ -3,6 +3,7 @@ using System.Collections.Immutable;
 using Gateway.Model.Core;
 using Gateway.Model.Extensions;
 using Gateway.Model.GatewayApi;
+using Gateway.Model.Meta;
 
 namespace Gateway.Model;
 
@@ -25,6 +26,22 @@ public sealed record ResourceSnapshot
     public ImmutableArray<V1Namespace> Namespaces { get; init; } = [];
     public ImmutableArray<V1ConfigMap> ConfigMaps { get; init; } = [];
     public ImmutableArray<V1Alpha1ProxyConfig> ProxyConfigs { get; init; } = [];
+
+    /// <summary>Sorts objects of every kind into their arrays (objects of other types are ignored).</summary>
+    public static ResourceSnapshot FromObjects(IReadOnlyCollection<KubernetesObject> objects) => new()
+    {
+        GatewayClasses = [.. objects.OfType<V1GatewayClass>()],
+        Gateways = [.. objects.OfType<V1Gateway>()],
+        HTTPRoutes = [.. objects.OfType<V1HTTPRoute>()],
+        GRPCRoutes = [.. objects.OfType<V1GRPCRoute>()],
+        ReferenceGrants = [.. objects.OfType<V1ReferenceGrant>()],
+        Services = [.. objects.OfType<V1Service>()],
+        EndpointSlices = [.. objects.OfType<V1EndpointSlice>()],
+        Secrets = [.. objects.OfType<V1Secret>()],
+        Namespaces = [.. objects.OfType<V1Namespace>()],
+        ConfigMaps = [.. objects.OfType<V1ConfigMap>()],
+        ProxyConfigs = [.. objects.OfType<V1Alpha1ProxyConfig>()],
+    };
 
     /// <summary>Object counts by kind, for metrics and /status.</summary>
     public IReadOnlyDictionary<string, int> CountByKind() => new SortedDictionary<string, int>(StringComparer.Ordinal)

@@ -1,14 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
-using System.Diagnostics;
 using System.Text.Json.Nodes;
 
 namespace Gateway.KubernetesEmulator.Tests;
 
 public sealed class KubectlTests : IAsyncLifetime
 {
-    private const string Kubectl = "/usr/bin/kubectl";
     private readonly KubernetesEmulator _emulator = new();
     private readonly string _dir = Directory.CreateTempSubdirectory("emu-kubectl-").FullName;
+    private Kubectl? _kubectl;
 
     public async Task InitializeAsync()
     {
@@ -25,7 +24,6 @@ public sealed class KubectlTests : IAsyncLifetime
     [Fact]
     public async Task Apply_NamespaceServiceAndHttpRoute_GetShowsThemAndDeleteRemoves()
     {
-        File.Exists(Kubectl).Should().BeTrue($"these tests drive the machine's kubectl at {Kubectl}");
         await RunAsync("apply", "-f", GatewayApiTests.StandardInstall);
         var manifest = Path.Combine(_dir, "app.yaml");
         await File.WriteAllTextAsync(manifest, """
@@ -74,34 +72,5 @@ public sealed class KubectlTests : IAsyncLifetime
         JsonNode.Parse(await RunAsync("get", "httproutes", "-A", "-o", "json"))!["items"]!.AsArray().Should().BeEmpty();
     }
 
-    private async Task<string> RunAsync(params string[] args)
-    {
-        var start = new ProcessStartInfo(Kubectl)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var arg in new[] { "--kubeconfig", Path.Combine(_dir, "kubeconfig"), "--cache-dir", Path.Combine(_dir, "cache"), "--request-timeout", "10s" }.Concat(args))
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"kubectl {string.Join(' ', args)} timed out; stderr: {await stderr}");
-        }
-
-        process.ExitCode.Should().Be(0, $"kubectl {string.Join(' ', args)} should succeed; stderr: {await stderr}");
-        return await stdout;
-    }
+    private Task<string> RunAsync(params string[] args) => (_kubectl ??= new Kubectl(Path.Combine(_dir, "kubeconfig"))).RunAsync(args);
 }

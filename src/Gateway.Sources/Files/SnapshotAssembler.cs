@@ -1,8 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
 using Gateway.Model;
-using Gateway.Model.Core;
-using Gateway.Model.Extensions;
-using Gateway.Model.GatewayApi;
 using Gateway.Model.Meta;
 
 namespace Gateway.Sources.Files;
@@ -30,19 +27,6 @@ internal static class SnapshotAssembler
         }
 
         generations.Retain(live);
-        return new ResourceSnapshot
-        {
-            GatewayClasses = [.. objects.OfType<V1GatewayClass>()],
-            Gateways = [.. objects.OfType<V1Gateway>()],
-            HTTPRoutes = [.. objects.OfType<V1HTTPRoute>()],
-            GRPCRoutes = [.. objects.OfType<V1GRPCRoute>()],
-            ReferenceGrants = [.. objects.OfType<V1ReferenceGrant>()],
-            Services = [.. objects.OfType<V1Service>()],
-            EndpointSlices = [.. objects.OfType<V1EndpointSlice>()],
-            Secrets = [.. objects.OfType<V1Secret>()],
-            Namespaces = [.. objects.OfType<V1Namespace>()],
-            ConfigMaps = [.. objects.OfType<V1ConfigMap>()],
-            ProxyConfigs = [.. objects.OfType<V1Alpha1ProxyConfig>()],
-        };
+        return ResourceSnapshot.FromObjects(objects);
     }
 }

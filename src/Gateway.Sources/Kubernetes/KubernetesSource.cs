@@ -1,9 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 using System.Diagnostics;
 using Gateway.Model;
-using Gateway.Model.Core;
-using Gateway.Model.Extensions;
-using Gateway.Model.GatewayApi;
 using k8s;
 using Microsoft.Extensions.Logging;
 
@@ -107,20 +104,7 @@ public sealed partial class KubernetesSource : IResourceSource, IDisposable
             .OrderBy(o => o.Key.Namespace, StringComparer.Ordinal)
             .ThenBy(o => o.Key.Name, StringComparer.Ordinal)
             .ToList();
-        return new ResourceSnapshot
-        {
-            GatewayClasses = [.. objects.OfType<V1GatewayClass>()],
-            Gateways = [.. objects.OfType<V1Gateway>()],
-            HTTPRoutes = [.. objects.OfType<V1HTTPRoute>()],
-            GRPCRoutes = [.. objects.OfType<V1GRPCRoute>()],
-            ReferenceGrants = [.. objects.OfType<V1ReferenceGrant>()],
-            Services = [.. objects.OfType<V1Service>()],
-            EndpointSlices = [.. objects.OfType<V1EndpointSlice>()],
-            Secrets = [.. objects.OfType<V1Secret>()],
-            Namespaces = [.. objects.OfType<V1Namespace>()],
-            ConfigMaps = [.. objects.OfType<V1ConfigMap>()],
-            ProxyConfigs = [.. objects.OfType<V1Alpha1ProxyConfig>()],
-        };
+        return ResourceSnapshot.FromObjects(objects);
     }
 
     public void Dispose()

@@ -52,13 +52,7 @@ public sealed class StatusWriterTests
     private static StatusStore Translate(string yaml)
     {
         var loaded = ManifestLoader.Load("objects.yaml", yaml);
-        var resources = new ResourceSnapshot
-        {
-            ProxyConfigs = [.. loaded.Objects.Select(o => o.Object).OfType<Model.Extensions.V1Alpha1ProxyConfig>().Select(o => o with { Metadata = o.Metadata with { Generation = 1 } })],
-            GatewayClasses = [.. loaded.Objects.Select(o => o.Object).OfType<Model.GatewayApi.V1GatewayClass>().Select(o => o with { Metadata = o.Metadata with { Generation = 1 } })],
-            Gateways = [.. loaded.Objects.Select(o => o.Object).OfType<Model.GatewayApi.V1Gateway>().Select(o => o with { Metadata = o.Metadata with { Generation = 1 } })],
-            HTTPRoutes = [.. loaded.Objects.Select(o => o.Object).OfType<Model.GatewayApi.V1HTTPRoute>().Select(o => o with { Metadata = o.Metadata with { Generation = 1 } })],
-        };
+        var resources = ResourceSnapshot.FromObjects([.. loaded.Objects.Select(o => o.Object with { Metadata = o.Object.Metadata with { Generation = 1 } })]);
         var store = new StatusStore(TimeProvider.System);
         store.Update(Translator.Translate(resources, new TranslatorOptions()).Statuses);
         return store;

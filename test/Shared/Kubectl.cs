@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 using System.Diagnostics;
 
-namespace Gateway.EndToEnd.Tests.Kubernetes;
+namespace Gateway.Tests.Shared;
 
 /// <summary>The machine's kubectl, pointed at an emulated cluster, with its own discovery cache.</summary>
 internal sealed class Kubectl(string kubeconfig)
