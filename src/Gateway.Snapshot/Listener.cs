@@ -25,6 +25,9 @@ public sealed record Listener
     /// <summary>For HTTPS listeners: the certificates to serve (ids into ProxySnapshot.Certificates), first preferred.</summary>
     public ImmutableArray<string> CertificateIds { get; init; } = [];
 
+    /// <summary>Log one line per request on this listener (its GatewayClass's ProxyConfig asks for it).</summary>
+    public bool AccessLog { get; init; }
+
     /// <summary>For HTTPS listeners with frontend validation: the client certificates to accept.</summary>
     public ClientValidation? ClientValidation { get; init; }
 

@@ -45,6 +45,11 @@ public static class Translator
             statuses.Add(new ObjectStatus(GatewayApiVersion, "GatewayClass", null, gatewayClass.Metadata.Name, gatewayClass.Metadata.Generation, status));
         }
 
+        var accessLogClasses = ourClasses
+            .Where(c => acceptedClasses.Contains(c.Metadata.Name))
+            .Where(c => ReferencedProxyConfigs(resources, [c]).Any(p => p.Spec.AccessLog == true))
+            .Select(c => c.Metadata.Name)
+            .ToHashSet(StringComparer.Ordinal);
         foreach (var proxyConfig in ReferencedProxyConfigs(resources, ourClasses.Where(c => acceptedClasses.Contains(c.Metadata.Name))))
         {
             statuses.Add(new ObjectStatus($"{V1Alpha1ProxyConfig.Group}/v1alpha1", V1Alpha1ProxyConfig.KindName, proxyConfig.Metadata.Namespace,
@@ -101,7 +106,8 @@ public static class Translator
         {
             statuses.Add(new ObjectStatus(GatewayApiVersion, "Gateway", plan.Key.Namespace, plan.Key.Name,
                 plan.Gateway.Metadata.Generation, GatewayStatusBuilder.Build(plan)));
-            listeners.AddRange(plan.Listeners.Where(l => l.IsUsable && plan.Address is not null).Select(l => ToSnapshot(l, plan.Address!)));
+            var accessLog = accessLogClasses.Contains(plan.Gateway.Spec.GatewayClassName);
+            listeners.AddRange(plan.Listeners.Where(l => l.IsUsable && plan.Address is not null).Select(l => ToSnapshot(l, plan.Address!) with { AccessLog = accessLog }));
         }
 
         var snapshot = new ProxySnapshot

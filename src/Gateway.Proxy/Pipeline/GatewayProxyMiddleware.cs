@@ -91,7 +91,7 @@ public sealed class GatewayProxyMiddleware
             var elapsed = Stopwatch.GetElapsedTime(started);
             var routeLabel = route?.Route.Owner ?? "none";
             _metrics.Record(routeLabel, context.Response.StatusCode, elapsed.TotalSeconds);
-            if (_options.AccessLog)
+            if (_options.AccessLog || listener?.Listener.AccessLog == true)
             {
                 var request = context.Request;
                 AccessLog.Request(_accessLog, request.Method, request.Host.Value ?? "", request.Path.Value ?? "",

@@ -143,7 +143,8 @@ public static class GatewayHost
                 .MinimumLevel.Override("System.Net.Http", LogEventLevel.Warning)
                 // YARP logs every failed upstream attempt with a stack trace; the forwarder logs one line instead.
                 .MinimumLevel.Override("Yarp", LogEventLevel.Error)
-                .MinimumLevel.Override(AccessLog.Category, options.AccessLog ? LogEventLevel.Information : LogEventLevel.Fatal)
+                // The proxy decides per request (the flag, or the listener's ProxyConfig); the logger lets it through.
+                .MinimumLevel.Override(AccessLog.Category, LogEventLevel.Information)
                 .Enrich.FromLogContext();
             if (options.LogFormat == "json")
             {
