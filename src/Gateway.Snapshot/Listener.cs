@@ -28,6 +28,9 @@ public sealed record Listener
     /// <summary>Log one line per request on this listener (its GatewayClass's ProxyConfig asks for it).</summary>
     public bool AccessLog { get; init; }
 
+    /// <summary>Timeouts for routes that set none (from the GatewayClass's ProxyConfig).</summary>
+    public ListenerDefaults? Defaults { get; init; }
+
     /// <summary>For HTTPS listeners with frontend validation: the client certificates to accept.</summary>
     public ClientValidation? ClientValidation { get; init; }
 

@@ -45,11 +45,11 @@ public static class Translator
             statuses.Add(new ObjectStatus(GatewayApiVersion, "GatewayClass", null, gatewayClass.Metadata.Name, gatewayClass.Metadata.Generation, status));
         }
 
-        var accessLogClasses = ourClasses
+        var classParameters = ourClasses
             .Where(c => acceptedClasses.Contains(c.Metadata.Name))
-            .Where(c => ReferencedProxyConfigs(resources, [c]).Any(p => p.Spec.AccessLog == true))
-            .Select(c => c.Metadata.Name)
-            .ToHashSet(StringComparer.Ordinal);
+            .Select(c => (c.Metadata.Name, Parameters: ReferencedProxyConfigs(resources, [c]).FirstOrDefault()))
+            .Where(c => c.Parameters is not null)
+            .ToDictionary(c => c.Name, c => c.Parameters!.Spec, StringComparer.Ordinal);
         foreach (var proxyConfig in ReferencedProxyConfigs(resources, ourClasses.Where(c => acceptedClasses.Contains(c.Metadata.Name))))
         {
             statuses.Add(new ObjectStatus($"{V1Alpha1ProxyConfig.Group}/v1alpha1", V1Alpha1ProxyConfig.KindName, proxyConfig.Metadata.Namespace,
@@ -106,8 +106,10 @@ public static class Translator
         {
             statuses.Add(new ObjectStatus(GatewayApiVersion, "Gateway", plan.Key.Namespace, plan.Key.Name,
                 plan.Gateway.Metadata.Generation, GatewayStatusBuilder.Build(plan)));
-            var accessLog = accessLogClasses.Contains(plan.Gateway.Spec.GatewayClassName);
-            listeners.AddRange(plan.Listeners.Where(l => l.IsUsable && plan.Address is not null).Select(l => ToSnapshot(l, plan.Address!) with { AccessLog = accessLog }));
+            var parameters = classParameters.GetValueOrDefault(plan.Gateway.Spec.GatewayClassName);
+            var defaults = Defaults(parameters);
+            listeners.AddRange(plan.Listeners.Where(l => l.IsUsable && plan.Address is not null)
+                .Select(l => ToSnapshot(l, plan.Address!) with { AccessLog = parameters?.AccessLog == true, Defaults = defaults }));
         }
 
         var snapshot = new ProxySnapshot
@@ -121,6 +123,18 @@ public static class Translator
             .ThenBy(s => s.Namespace ?? "", StringComparer.Ordinal)
             .ThenBy(s => s.Name, StringComparer.Ordinal);
         return new TranslationResult(snapshot, [.. ordered]);
+    }
+
+    /// <summary>ProxyConfig timeouts as listener defaults; a duration that does not parse is ignored (the CRD schema validates it).</summary>
+    private static ListenerDefaults? Defaults(ProxyConfigSpec? parameters)
+    {
+        if (parameters?.Timeouts is not { } timeouts)
+        {
+            return null;
+        }
+
+        TimeSpan? Parse(string? text) => Routes.Durations.TryParse(text, out var value) && value > TimeSpan.Zero ? value : null;
+        return new ListenerDefaults(Parse(timeouts.Request), Parse(timeouts.Idle));
     }
 
     /// <summary>The ProxyConfigs our accepted GatewayClasses use as parameters.</summary>

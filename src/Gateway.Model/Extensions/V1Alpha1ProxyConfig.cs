@@ -24,4 +24,12 @@ public sealed record ProxyConfigStatus
 public sealed record ProxyConfigSpec
 {
     public bool? AccessLog { get; init; }
+    public ProxyConfigTimeouts? Timeouts { get; init; }
+}
+
+/// <summary>Defaults for the routes of the class: request (whole request) and idle (backend inactivity).</summary>
+public sealed record ProxyConfigTimeouts
+{
+    public string? Request { get; init; }
+    public string? Idle { get; init; }
 }

@@ -17,10 +17,10 @@ namespace Gateway.Proxy.Forwarding;
 internal sealed partial class RouteForwarder(IHttpForwarder forwarder, HttpMessageInvoker client, RequestMirror mirror, ProxyOptions options, ILogger logger)
 {
     /// <summary>Forwards; returns the upstream it ended on (for the access log).</summary>
-    public async Task<string> ForwardAsync(HttpContext context, CompiledRoute route, ForwardAction forward, ClusterTable clusters)
+    public async Task<string> ForwardAsync(HttpContext context, CompiledRoute route, ForwardAction forward, ClusterTable clusters, ListenerDefaults? defaults)
     {
         var timeouts = route.Route.Timeouts;
-        using var requestTimeout = Deadline(context, timeouts?.Request);
+        using var requestTimeout = Deadline(context, timeouts?.Request ?? defaults?.RequestTimeout);
         var retry = route.Route.Retry;
         if (retry is not null || HasMirror(route.Route.Filters))
         {
@@ -32,7 +32,7 @@ internal sealed partial class RouteForwarder(IHttpForwarder forwarder, HttpMessa
         for (var attempt = 0; ; attempt++)
         {
             var retriesLeft = retry is null ? 0 : retry.Attempts - attempt;
-            var outcome = await AttemptAsync(context, route, forward, clusters, timeouts?.BackendRequest, requestTimeout, retriesLeft > 0 ? retry : null).ConfigureAwait(false);
+            var outcome = await AttemptAsync(context, route, forward, clusters, timeouts?.BackendRequest, requestTimeout, retriesLeft > 0 ? retry : null, defaults?.IdleTimeout).ConfigureAwait(false);
             upstream = outcome.Upstream;
             if (!outcome.Retry)
             {
@@ -61,7 +61,7 @@ internal sealed partial class RouteForwarder(IHttpForwarder forwarder, HttpMessa
 
     private async Task<(string Upstream, bool Retry)> AttemptAsync(
         HttpContext context, CompiledRoute route, ForwardAction forward, ClusterTable clusters,
-        TimeSpan? backendTimeout, CancellationTokenSource? requestTimeout, RouteRetry? retry)
+        TimeSpan? backendTimeout, CancellationTokenSource? requestTimeout, RouteRetry? retry, TimeSpan? idleTimeout)
     {
         var backend = BackendPicker.Pick(forward.Backends);
         if (backend is null)
@@ -92,7 +92,7 @@ internal sealed partial class RouteForwarder(IHttpForwarder forwarder, HttpMessa
         var transformer = new RouteTransformer(filters, route.Match.PrefixForRewrite, retry?.Codes);
         var requestConfig = new ForwarderRequestConfig
         {
-            ActivityTimeout = options.DefaultBackendTimeout,
+            ActivityTimeout = idleTimeout ?? options.DefaultBackendTimeout,
             Version = cluster.Cluster.Protocol == BackendProtocol.H2c ? HttpVersion.Version20 : HttpVersion.Version11,
             VersionPolicy = HttpVersionPolicy.RequestVersionExact,
         };

@@ -82,7 +82,7 @@ public sealed class GatewayProxyMiddleware
                     Redirects.Write(context, redirect, listener.Listener, route.Match.PrefixForRewrite);
                     break;
                 case ForwardAction forward:
-                    upstream = await _forwarder.ForwardAsync(context, route, forward, config.Clusters).ConfigureAwait(false);
+                    upstream = await _forwarder.ForwardAsync(context, route, forward, config.Clusters, listener.Listener.Defaults).ConfigureAwait(false);
                     break;
             }
         }
