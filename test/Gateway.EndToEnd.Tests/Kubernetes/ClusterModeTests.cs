@@ -10,67 +10,9 @@ namespace Gateway.EndToEnd.Tests.Kubernetes;
 [Trait("Category", "EndToEnd")]
 public sealed class ClusterModeTests
 {
-    private static string Objects(int listenerPort, int backendPort, string path) => $"""
-        apiVersion: gateway.networking.k8s.io/v1
-        kind: GatewayClass
-        metadata:
-          name: gateway
-        spec:
-          controllerName: gateway.seed.dev/gateway-controller
-        ---
-        apiVersion: gateway.networking.k8s.io/v1
-        kind: Gateway
-        metadata:
-          name: gw
-          namespace: default
-        spec:
-          gatewayClassName: gateway
-          listeners:
-          - name: http
-            protocol: HTTP
-            port: {listenerPort}
-        ---
-        apiVersion: v1
-        kind: Service
-        metadata:
-          name: echo
-          namespace: default
-        spec:
-          ports:
-          - name: http
-            port: 80
-        ---
-        apiVersion: discovery.k8s.io/v1
-        kind: EndpointSlice
-        metadata:
-          name: echo-1
-          namespace: default
-          labels:
-            kubernetes.io/service-name: echo
-        addressType: IPv4
-        ports:
-        - name: http
-          port: {backendPort}
-        endpoints:
-        - addresses: [127.0.0.1]
-        ---
-        apiVersion: gateway.networking.k8s.io/v1
-        kind: HTTPRoute
-        metadata:
-          name: echo
-          namespace: default
-        spec:
-          parentRefs:
-          - name: gw
-          rules:
-          - matches:
-            - path:
-                type: PathPrefix
-                value: {path}
-            backendRefs:
-            - name: echo
-              port: 80
-        """;
+    /// <summary>The file-mode test builders serve here too: the same YAML goes through kubectl.</summary>
+    private static string Objects(int listenerPort, int backendPort, string path) => Manifests.Join(
+        Manifests.GatewayClass, Manifests.Gateway("gw", listenerPort), Manifests.Backend("echo", backendPort), Manifests.Route("echo", "gw", path, "echo"));
 
     private static async Task<JsonObject?> RouteStatusAsync(EmulatedCluster cluster)
     {

@@ -13,14 +13,7 @@ namespace Gateway.EndToEnd.Tests.Kubernetes;
 [Trait("Category", "EndToEnd")]
 public sealed class StatusWriterTests
 {
-    private const string Objects = """
-        apiVersion: gateway.networking.k8s.io/v1
-        kind: GatewayClass
-        metadata:
-          name: gateway
-        spec:
-          controllerName: gateway.seed.dev/gateway-controller
-        ---
+    private static readonly string Objects = Manifests.Join(Manifests.GatewayClass, """
         apiVersion: gateway.networking.k8s.io/v1
         kind: Gateway
         metadata:
@@ -42,7 +35,7 @@ public sealed class StatusWriterTests
           parentRefs:
           - name: gw
           - name: elsewhere
-        """;
+        """);
 
     private const string ForeignParent = """
         {"parentRef":{"group":"gateway.networking.k8s.io","kind":"Gateway","namespace":"default","name":"elsewhere"},
