@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 using System.Collections.Immutable;
+using System.Runtime.InteropServices;
 using Gateway.Model;
 using Gateway.Model.GatewayApi;
+using Gateway.Snapshot;
+using Gateway.Translation.Listeners;
 using Gateway.Translation.Backends;
 using Gateway.Translation.Routes;
 using Gateway.Translation.Status;
@@ -24,6 +27,48 @@ public sealed class TranslationCache
     private HashSet<V1HTTPRoute> _orderedSet = new(ReferenceEqualityComparer.Instance);
 
     internal Dictionary<V1HTTPRoute, CachedRoute> Routes { get; private set; } = new(ReferenceEqualityComparer.Instance);
+
+    // The VirtualHosts each listener had in the last translation. Replaced per listener as it is translated; a
+    // listener that is gone leaves its entry behind until the next invalidation.
+    private Dictionary<string, ListenerHosts> _virtualHosts = new(StringComparer.Ordinal);
+
+    internal ListenerHosts? VirtualHosts(string listenerId) => _virtualHosts.GetValueOrDefault(listenerId);
+
+    /// <summary>Remembers a listener's VirtualHosts; the name index is updated in place for what changed.</summary>
+    internal void KeepVirtualHosts(string listenerId, ImmutableArray<VirtualHost> hosts, IReadOnlyDictionary<string, HostRoutes> present)
+    {
+        if (!_virtualHosts.TryGetValue(listenerId, out var previous))
+        {
+            var byName = new Dictionary<string, VirtualHost>(hosts.Length, StringComparer.Ordinal);
+            foreach (var host in hosts)
+            {
+                byName[host.Hostname] = host;
+            }
+
+            _virtualHosts[listenerId] = new ListenerHosts(hosts, byName);
+            return;
+        }
+
+        var index = previous.ByName;
+        foreach (var host in hosts)
+        {
+            ref var slot = ref CollectionsMarshal.GetValueRefOrAddDefault(index, host.Hostname, out _);
+            slot = host;
+        }
+
+        if (index.Count != hosts.Length)
+        {
+            foreach (var name in index.Keys)
+            {
+                if (!present.ContainsKey(name))
+                {
+                    index.Remove(name);
+                }
+            }
+        }
+
+        _virtualHosts[listenerId] = new ListenerHosts(hosts, index);
+    }
 
     /// <summary>
     /// The routes in namespace/name order. The order of the last call is kept: the routes seen before stay where they
@@ -80,6 +125,7 @@ public sealed class TranslationCache
         if (!same)
         {
             Routes = new(ReferenceEqualityComparer.Instance);
+            _virtualHosts = new(StringComparer.Ordinal);
         }
 
         _dependencies = resources;
@@ -115,3 +161,6 @@ internal sealed record CachedRoute(
     ImmutableArray<(string ListenerId, IReadOnlyList<string> Hosts)> Attachments,
     ObjectStatus? Status,
     ImmutableArray<ClusterSource> Clusters);
+
+/// <summary>A listener's VirtualHosts in snapshot order, and the same by hostname.</summary>
+internal sealed record ListenerHosts(ImmutableArray<VirtualHost> InOrder, Dictionary<string, VirtualHost> ByName);

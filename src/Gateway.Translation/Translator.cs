@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
 using System.Collections.Immutable;
-using System.Runtime.InteropServices;
 using Gateway.Model;
 using Gateway.Model.Extensions;
 using Gateway.Model.GatewayApi;
@@ -9,7 +8,6 @@ using Gateway.Translation.Attachment;
 using Gateway.Translation.Backends;
 using Gateway.Translation.GatewayClasses;
 using Gateway.Translation.Listeners;
-using Gateway.Translation.Ordering;
 using Gateway.Translation.Routes;
 using Gateway.Translation.Status;
 
@@ -73,8 +71,14 @@ public static class Translator
         var attacher = new ParentAttacher(byKey, index, options.ControllerName);
 
         var listenersById = plans.SelectMany(p => p.Listeners).GroupBy(l => l.Id).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
+        foreach (var listener in listenersById.Values)
+        {
+            // As many hostnames as last time is the best guess, and saves growing a 10,000-entry map step by step.
+            listener.Hosts.EnsureCapacity(cache?.VirtualHosts(listener.Id)?.InOrder.Length ?? 0);
+        }
+
         var cached = cache?.Routes;
-        var nextCache = new Dictionary<V1HTTPRoute, CachedRoute>(ReferenceEqualityComparer.Instance);
+        var nextCache = new Dictionary<V1HTTPRoute, CachedRoute>(resources.HTTPRoutes.Length, ReferenceEqualityComparer.Instance);
         var attachments = new List<ListenerAttachment>();
         var routesInOrder = cache is not null ? cache.InKeyOrder(resources.HTTPRoutes) : [.. resources.HTTPRoutes.OrderBy(r => r.Key)];
         foreach (var route in routesInOrder)
@@ -82,7 +86,11 @@ public static class Translator
             if (cached is not null && cached.TryGetValue(route, out var hit))
             {
                 backends.Register(hit.Clusters);
-                ParentAttacher.Apply(hit.Attachments.Select(a => new ListenerAttachment(listenersById[a.ListenerId], a.Hosts)), hit.Verdict.Entries);
+                foreach (var (listenerId, hosts) in hit.Attachments)
+                {
+                    ParentAttacher.Apply(listenersById[listenerId], hosts, hit.Verdict.Entries);
+                }
+
                 if (hit.Status is not null)
                 {
                     routeStatuses.Add(hit.Status);
@@ -116,7 +124,7 @@ public static class Translator
             var parameters = classParameters.GetValueOrDefault(plan.Gateway.Spec.GatewayClassName);
             var defaults = Defaults(parameters);
             listeners.AddRange(plan.Listeners.Where(l => l.IsUsable && plan.Address is not null)
-                .Select(l => ToSnapshot(l, plan.Address!) with { AccessLog = parameters?.AccessLog == true, Defaults = defaults }));
+                .Select(l => ToSnapshot(l, plan.Address!, cache) with { AccessLog = parameters?.AccessLog == true, Defaults = defaults }));
         }
 
         var snapshot = new ProxySnapshot
@@ -152,7 +160,7 @@ public static class Translator
         return resources.ProxyConfigs.Where(p => wanted.Contains(p.Key)).OrderBy(p => p.Key);
     }
 
-    private static Snapshot.Listener ToSnapshot(ListenerPlan listener, string address) => new()
+    private static Snapshot.Listener ToSnapshot(ListenerPlan listener, string address, TranslationCache? cache) => new()
     {
         Id = listener.Id,
         Gateway = listener.Gateway.Key.ToString(),
@@ -162,39 +170,6 @@ public static class Translator
         Hostname = string.IsNullOrEmpty(listener.Spec.Hostname) ? null : listener.Spec.Hostname.ToLowerInvariant(),
         CertificateIds = listener.CertificateIds,
         ClientValidation = listener.ClientValidation,
-        VirtualHosts = VirtualHosts(listener),
+        VirtualHosts = VirtualHostBuilder.Build(listener, cache),
     };
-
-    /// <summary>The listener's hostnames, most specific first, each with its routes in precedence order.</summary>
-    private static ImmutableArray<VirtualHost> VirtualHosts(ListenerPlan listener)
-    {
-        var hosts = new (int Specificity, string Hostname, List<RouteEntry> Entries)[listener.Hosts.Count];
-        var i = 0;
-        foreach (var (hostname, entries) in listener.Hosts)
-        {
-            hosts[i++] = (Hostnames.Specificity(hostname), hostname, entries);
-        }
-
-        Array.Sort(hosts, static (a, b) => a.Specificity != b.Specificity
-            ? b.Specificity.CompareTo(a.Specificity)
-            : string.CompareOrdinal(a.Hostname, b.Hostname));
-        var virtualHosts = ImmutableArray.CreateBuilder<VirtualHost>(hosts.Length);
-        foreach (var (_, hostname, entries) in hosts)
-        {
-            if (entries.Count > 1)
-            {
-                entries.Sort(RoutePrecedence.Instance);
-            }
-
-            var routes = new Snapshot.Route[entries.Count];
-            for (var r = 0; r < routes.Length; r++)
-            {
-                routes[r] = entries[r].Route;
-            }
-
-            virtualHosts.Add(new VirtualHost { Hostname = hostname, Routes = ImmutableCollectionsMarshal.AsImmutableArray(routes) });
-        }
-
-        return virtualHosts.MoveToImmutable();
-    }
 }

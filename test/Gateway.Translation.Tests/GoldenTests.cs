@@ -104,6 +104,10 @@ public sealed class GoldenTests
             resources,
             resources, // Every route a cache hit.
             resources with { HTTPRoutes = resources.HTTPRoutes.IsEmpty ? [] : resources.HTTPRoutes.RemoveAt(0) },
+            resources with { HTTPRoutes = [.. resources.HTTPRoutes.Reverse()] }, // The same routes in another order.
+            resources with { HTTPRoutes = resources.HTTPRoutes.IsEmpty ? [] : resources.HTTPRoutes.RemoveAt(resources.HTTPRoutes.Length / 2) },
+            resources with { HTTPRoutes = [.. resources.HTTPRoutes.Where((_, i) => i % 2 == 0)] }, // Hostnames come and go.
+            resources,
             resources with { Services = [] }, // A dependency changes: nothing may be replayed.
             resources,
             resources with { EndpointSlices = [] }, // Endpoints churn: routes are replayed, clusters rebuilt.

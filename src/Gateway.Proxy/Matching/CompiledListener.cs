@@ -10,17 +10,18 @@ namespace Gateway.Proxy.Matching;
 /// </summary>
 internal sealed class CompiledListener
 {
-    private readonly Dictionary<string, CompiledRoute[]> _exact = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, CompiledRoute[]> _exact;
     private readonly List<(string Suffix, CompiledRoute[] Routes)> _wildcards = [];
     private readonly CompiledRoute[] _any = [];
 
-    /// <param name="compile">Compiles a route, or hands back the one compiled for the previous table.</param>
-    public CompiledListener(Listener listener, Func<Route, CompiledRoute> compile)
+    /// <param name="compile">Compiles a hostname's routes, or hands back what was compiled for an earlier table.</param>
+    public CompiledListener(Listener listener, Func<VirtualHost, CompiledRoute[]> compile)
     {
         Listener = listener;
+        _exact = new Dictionary<string, CompiledRoute[]>(listener.VirtualHosts.Length, StringComparer.OrdinalIgnoreCase);
         foreach (var host in listener.VirtualHosts)
         {
-            var routes = host.Routes.Select(compile).ToArray();
+            var routes = compile(host);
             if (host.Hostname == "*")
             {
                 _any = routes;
@@ -39,9 +40,6 @@ internal sealed class CompiledListener
     }
 
     public Listener Listener { get; }
-
-    /// <summary>Every compiled route of this listener, for reuse by the next table.</summary>
-    public IEnumerable<CompiledRoute> Routes => _exact.Values.Concat(_wildcards.Select(w => w.Routes)).Append(_any).SelectMany(r => r);
 
     public CompiledRoute? Match(string host, HttpRequest request)
     {

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 using System.Collections.Immutable;
+using System.Runtime.InteropServices;
 using Gateway.Model.GatewayApi;
 using Gateway.Model.Meta;
 using Gateway.Translation.Listeners;
@@ -10,7 +11,7 @@ namespace Gateway.Translation.Attachment;
 
 /// <summary>
 /// Decides which listeners a translated route attaches to (and under which hostnames), and each parent's verdict.
-/// It changes no listener: the attachments are applied by <see cref="Apply"/>, so they can also be replayed from a cache.
+/// It changes no listener: the attachments are applied by the Apply methods, so they can also be replayed from a cache.
 /// </summary>
 internal sealed class ParentAttacher(IReadOnlyDictionary<NamespacedName, GatewayPlan> gateways, TranslationIndex index, string controllerName)
 {
@@ -92,25 +93,26 @@ internal sealed class ParentAttacher(IReadOnlyDictionary<NamespacedName, Gateway
     }
 
     /// <summary>Counts the route on each listener and, where the listener is usable, adds its entries under each hostname.</summary>
-    public static void Apply(IEnumerable<ListenerAttachment> attachments, ImmutableArray<RouteEntry> entries)
+    public static void Apply(List<ListenerAttachment> attachments, ImmutableArray<RouteEntry> entries)
     {
         foreach (var (listener, hosts) in attachments)
         {
-            listener.AttachedRoutes++;
-            if (!listener.IsUsable)
-            {
-                continue;
-            }
+            Apply(listener, hosts, entries);
+        }
+    }
 
-            foreach (var host in hosts)
-            {
-                if (!listener.Hosts.TryGetValue(host, out var list))
-                {
-                    listener.Hosts[host] = list = [];
-                }
+    /// <summary>Adds a route's entries to one listener under each of its hostnames and counts the attachment.</summary>
+    public static void Apply(ListenerPlan listener, IReadOnlyList<string> hosts, ImmutableArray<RouteEntry> entries)
+    {
+        listener.AttachedRoutes++;
+        if (!listener.IsUsable)
+        {
+            return;
+        }
 
-                list.AddRange(entries);
-            }
+        foreach (var host in hosts)
+        {
+            CollectionsMarshal.GetValueRefOrAddDefault(listener.Hosts, host, out _).Add(entries);
         }
     }
 

@@ -29,5 +29,5 @@ internal sealed class ListenerPlan(GatewayPlan gateway, Model.GatewayApi.Listene
     public int AttachedRoutes { get; set; }
 
     /// <summary>Route entries by the hostname they answer on.</summary>
-    public Dictionary<string, List<RouteEntry>> Hosts { get; } = new(StringComparer.Ordinal);
+    public Dictionary<string, HostRoutes> Hosts { get; } = new(StringComparer.Ordinal);
 }

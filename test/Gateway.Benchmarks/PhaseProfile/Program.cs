@@ -28,6 +28,7 @@ try
     {
         ["scan"] = [], ["translate"] = [], ["status"] = [], ["apply"] = [], ["total"] = [],
     };
+    var allocated = new Dictionary<string, long> { ["scan"] = 0, ["translate"] = 0, ["status"] = 0, ["apply"] = 0, ["total"] = 0 };
     var gcBefore = GC.CollectionCount(0) + GC.CollectionCount(1) * 1000 + GC.CollectionCount(2) * 1_000_000;
     for (var i = 0; i < changes * 2; i++)
     {
@@ -41,15 +42,25 @@ try
             File.Delete(file);
         }
 
+        var a0 = GC.GetAllocatedBytesForCurrentThread();
         var t0 = Stopwatch.GetTimestamp();
         var snapshot = source.Scan(force: false) ?? throw new InvalidOperationException("the change was not seen");
         var t1 = Stopwatch.GetTimestamp();
+        var a1 = GC.GetAllocatedBytesForCurrentThread();
         var result = Translator.Translate(snapshot, options, cache);
         var t2 = Stopwatch.GetTimestamp();
+        var a2 = GC.GetAllocatedBytesForCurrentThread();
         statuses.Update(result.Statuses);
         var t3 = Stopwatch.GetTimestamp();
+        var a3 = GC.GetAllocatedBytesForCurrentThread();
         proxy.Apply(result.Snapshot);
         var t4 = Stopwatch.GetTimestamp();
+        var a4 = GC.GetAllocatedBytesForCurrentThread();
+        allocated["scan"] += a1 - a0;
+        allocated["translate"] += a2 - a1;
+        allocated["status"] += a3 - a2;
+        allocated["apply"] += a4 - a3;
+        allocated["total"] += a4 - a0;
         phases["scan"].Add(Stopwatch.GetElapsedTime(t0, t1).TotalMilliseconds);
         phases["translate"].Add(Stopwatch.GetElapsedTime(t1, t2).TotalMilliseconds);
         phases["status"].Add(Stopwatch.GetElapsedTime(t2, t3).TotalMilliseconds);
@@ -62,7 +73,7 @@ try
     foreach (var (name, values) in phases)
     {
         values.Sort();
-        Console.WriteLine($"{name,-10} p50 {Percentile(values, 50),7:0.0} ms  p90 {Percentile(values, 90),7:0.0} ms  p99 {Percentile(values, 99),7:0.0} ms  max {values[^1],7:0.0} ms");
+        Console.WriteLine($"{name,-10} p50 {Percentile(values, 50),7:0.0} ms  p90 {Percentile(values, 90),7:0.0} ms  p99 {Percentile(values, 99),7:0.0} ms  max {values[^1],7:0.0} ms  allocated {allocated[name] / values.Count / 1024.0,8:0} KB/change");
     }
 
     var gcs = gcAfter - gcBefore;
