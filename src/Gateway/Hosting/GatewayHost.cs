@@ -75,6 +75,7 @@ public static class GatewayHost
         services.AddHttpForwarder();
         services.AddHostedService<ListenerBindingService>();
         services.AddHostedService<ControllerService>();
+        services.AddHostedService<MemoryTrimService>();
         services.AddOpenTelemetry().WithMetrics(metrics => metrics
             .AddMeter(ProxyMetrics.MeterName, ControlPlaneMetrics.MeterName)
             .AddPrometheusExporter());

@@ -14,9 +14,9 @@ namespace Gateway.Status;
 /// </summary>
 public sealed class ConditionStamper(TimeProvider time)
 {
-    // Both maps are kept from one call to the next and swept, not rebuilt: at 10,000 routes a rebuild of
-    // either costs more than the rest of stamping.
-    private readonly Dictionary<string, Stamped> _byObject = new(StringComparer.Ordinal);
+    // Both maps are kept from one call to the next and swept, not rebuilt: at 10,000 routes a rebuild of either
+    // costs more than the rest of stamping. The earlier times are read from the last stamped status itself.
+    private readonly Dictionary<(string Kind, string? Namespace, string Name), Stamped> _byObject = [];
     private readonly Dictionary<ObjectStatus, Stamped> _byInput = new(ReferenceEqualityComparer.Instance);
     private long _round;
 
@@ -31,9 +31,9 @@ public sealed class ConditionStamper(TimeProvider time)
         {
             if (!_byInput.TryGetValue(input, out var stamped))
             {
-                var scope = Scope(input);
-                stamped = StampOne(input, scope, _byObject.GetValueOrDefault(scope), now);
-                _byObject[scope] = stamped;
+                var key = (input.Kind, input.Namespace, input.Name);
+                stamped = new Stamped(StampOne(input, _byObject.GetValueOrDefault(key)?.Status.Status, now));
+                _byObject[key] = stamped;
                 _byInput[input] = stamped;
                 added = true;
             }
@@ -64,49 +64,54 @@ public sealed class ConditionStamper(TimeProvider time)
         }
     }
 
-    private static string Scope(ObjectStatus s) => $"{s.Kind}/{s.Namespace}/{s.Name}";
-
-    private static Stamped StampOne(ObjectStatus s, string scope, Stamped? previous, DateTimeOffset now)
+    private static ObjectStatus StampOne(ObjectStatus s, object? previous, DateTimeOffset now)
     {
-        var times = new Dictionary<string, (string Status, DateTimeOffset Since)>(StringComparer.Ordinal);
-        ImmutableArray<Condition> StampAll(string scope, ImmutableArray<Condition> conditions) =>
+        ImmutableArray<Condition> StampAll(ImmutableArray<Condition> conditions, ImmutableArray<Condition>? before) =>
         [
-            .. conditions.Select(c =>
+            .. conditions.Select(c => c with
             {
-                var key = $"{scope}|{c.Type}";
-                var since = previous is not null && previous.Times.TryGetValue(key, out var p) && p.Status == c.Status ? p.Since : now;
-                times[key] = (c.Status, since);
-                return c with { LastTransitionTime = since };
+                LastTransitionTime = (before ?? []).FirstOrDefault(p => p.Type == c.Type && p.Status == c.Status)?.LastTransitionTime ?? now,
             }),
         ];
 
         object status = s.Status switch
         {
-            GatewayClassStatus g => g with { Conditions = StampAll(scope, g.Conditions) },
+            GatewayClassStatus g => g with { Conditions = StampAll(g.Conditions, (previous as GatewayClassStatus)?.Conditions) },
             GatewayStatus g => g with
             {
-                Conditions = StampAll(scope, g.Conditions),
-                Listeners = [.. g.Listeners.Select(l => l with { Conditions = StampAll($"{scope}/listener/{l.Name}", l.Conditions) })],
+                Conditions = StampAll(g.Conditions, (previous as GatewayStatus)?.Conditions),
+                Listeners =
+                [
+                    .. g.Listeners.Select(l => l with
+                    {
+                        Conditions = StampAll(l.Conditions, (previous as GatewayStatus)?.Listeners.FirstOrDefault(p => p.Name == l.Name)?.Conditions),
+                    }),
+                ],
             },
             RouteStatus r => r with
             {
-                Parents = [.. r.Parents.Select(p => p with
-                {
-                    Conditions = StampAll($"{scope}/parent/{p.ParentRef.Namespace}/{p.ParentRef.Name}/{p.ParentRef.SectionName}/{p.ParentRef.Port}", p.Conditions),
-                })],
+                Parents =
+                [
+                    .. r.Parents.Select(p => p with
+                    {
+                        Conditions = StampAll(p.Conditions, (previous as RouteStatus)?.Parents.FirstOrDefault(q => SameParent(q.ParentRef, p.ParentRef))?.Conditions),
+                    }),
+                ],
             },
             // The data plane applied this snapshot just now: that is the last sync.
-            ProxyConfigStatus p => p with { Conditions = StampAll(scope, p.Conditions), LastSyncTime = now },
+            ProxyConfigStatus p => p with { Conditions = StampAll(p.Conditions, (previous as ProxyConfigStatus)?.Conditions), LastSyncTime = now },
             var other => other,
         };
-        return new Stamped(s with { Status = status }, times);
+        return s with { Status = status };
     }
 
-    /// <summary>One stamped status, the transition times of its conditions, and the last call that handed it in.</summary>
-    private sealed class Stamped(ObjectStatus status, Dictionary<string, (string Status, DateTimeOffset Since)> times)
+    private static bool SameParent(ParentReference a, ParentReference b) =>
+        a.Namespace == b.Namespace && a.Name == b.Name && a.SectionName == b.SectionName && a.Port == b.Port;
+
+    /// <summary>One stamped status and the last call that handed it in.</summary>
+    private sealed class Stamped(ObjectStatus status)
     {
         public ObjectStatus Status { get; } = status;
-        public Dictionary<string, (string Status, DateTimeOffset Since)> Times { get; } = times;
         public long Round { get; set; }
     }
 }
