@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 using System.Collections.Immutable;
+using System.Runtime.InteropServices;
 using Gateway.Model;
 using Gateway.Model.Extensions;
 using Gateway.Model.GatewayApi;
@@ -26,7 +27,12 @@ public static class Translator
     {
         cache?.Validate(resources, options);
         var index = new TranslationIndex(resources);
-        var statuses = ImmutableArray.CreateBuilder<ObjectStatus>();
+        // Statuses are gathered per kind, each already in namespace/name order, and joined in kind order at the end:
+        // sorting 10,000 route statuses on every change would cost more than translating the one route that changed.
+        var classStatuses = new List<ObjectStatus>();
+        var gatewayStatuses = new List<ObjectStatus>();
+        var routeStatuses = new List<ObjectStatus>(resources.HTTPRoutes.Length);
+        var proxyConfigStatuses = new List<ObjectStatus>();
 
         var ourClasses = resources.GatewayClasses
             .Where(c => c.Spec.ControllerName == options.ControllerName)
@@ -42,7 +48,7 @@ public static class Translator
                 acceptedClasses.Add(gatewayClass.Metadata.Name);
             }
 
-            statuses.Add(new ObjectStatus(GatewayApiVersion, "GatewayClass", null, gatewayClass.Metadata.Name, gatewayClass.Metadata.Generation, status));
+            classStatuses.Add(new ObjectStatus(GatewayApiVersion, "GatewayClass", null, gatewayClass.Metadata.Name, gatewayClass.Metadata.Generation, status));
         }
 
         var settings = new Dictionary<V1Alpha1ProxyConfig, ProxyConfigSettings>(ReferenceEqualityComparer.Instance);
@@ -50,7 +56,7 @@ public static class Translator
         {
             var parsed = ProxyConfigSettings.From(proxyConfig.Spec);
             settings[proxyConfig] = parsed;
-            statuses.Add(new ObjectStatus($"{V1Alpha1ProxyConfig.Group}/v1alpha1", V1Alpha1ProxyConfig.KindName, proxyConfig.Metadata.Namespace,
+            proxyConfigStatuses.Add(new ObjectStatus($"{V1Alpha1ProxyConfig.Group}/v1alpha1", V1Alpha1ProxyConfig.KindName, proxyConfig.Metadata.Namespace,
                 proxyConfig.Metadata.Name, proxyConfig.Metadata.Generation, StatusOf(parsed, proxyConfig.Metadata.Generation)));
         }
 
@@ -71,7 +77,8 @@ public static class Translator
         var cached = cache?.Routes;
         var nextCache = new Dictionary<V1HTTPRoute, CachedRoute>(ReferenceEqualityComparer.Instance);
         var attachments = new List<ListenerAttachment>();
-        foreach (var route in resources.HTTPRoutes.OrderBy(r => r.Key))
+        var routesInOrder = cache is not null ? cache.InKeyOrder(resources.HTTPRoutes) : [.. resources.HTTPRoutes.OrderBy(r => r.Key)];
+        foreach (var route in routesInOrder)
         {
             if (cached is not null && cached.TryGetValue(route, out var hit))
             {
@@ -79,7 +86,7 @@ public static class Translator
                 ParentAttacher.Apply(hit.Attachments.Select(a => new ListenerAttachment(listenersById[a.ListenerId], a.Hosts)), hit.Verdict.Entries);
                 if (hit.Status is not null)
                 {
-                    statuses.Add(hit.Status);
+                    routeStatuses.Add(hit.Status);
                 }
 
                 nextCache[route] = hit;
@@ -94,7 +101,7 @@ public static class Translator
                 route.Metadata.Name, route.Metadata.Generation, new RouteStatus { Parents = parents });
             if (status is not null)
             {
-                statuses.Add(status);
+                routeStatuses.Add(status);
             }
 
             nextCache[route] = new CachedRoute(verdict, [.. attachments.Select(a => (a.Listener.Id, a.Hosts))], status, backends.TakeTouched());
@@ -105,7 +112,7 @@ public static class Translator
         var listeners = ImmutableArray.CreateBuilder<Snapshot.Listener>();
         foreach (var plan in plans.OrderBy(p => p.Key))
         {
-            statuses.Add(new ObjectStatus(GatewayApiVersion, "Gateway", plan.Key.Namespace, plan.Key.Name,
+            gatewayStatuses.Add(new ObjectStatus(GatewayApiVersion, "Gateway", plan.Key.Namespace, plan.Key.Name,
                 plan.Gateway.Metadata.Generation, GatewayStatusBuilder.Build(plan)));
             var parameters = classSettings.GetValueOrDefault(plan.Gateway.Spec.GatewayClassName);
             listeners.AddRange(plan.Listeners.Where(l => l.IsUsable && plan.Address is not null)
@@ -123,11 +130,8 @@ public static class Translator
             Clusters = backends.Clusters,
             Certificates = [.. certificates.Certificates],
         };
-        var ordered = statuses
-            .OrderBy(s => s.Kind, StringComparer.Ordinal)
-            .ThenBy(s => s.Namespace ?? "", StringComparer.Ordinal)
-            .ThenBy(s => s.Name, StringComparer.Ordinal);
-        return new TranslationResult(snapshot, [.. ordered]);
+        // Kind order: Gateway < GatewayClass < HTTPRoute < ProxyConfig.
+        return new TranslationResult(snapshot, [.. gatewayStatuses, .. classStatuses, .. routeStatuses, .. proxyConfigStatuses]);
     }
 
     /// <summary>Connected (the data plane is in this process) and Accepted (False when a value was ignored, saying which).</summary>
@@ -164,16 +168,39 @@ public static class Translator
         Hostname = string.IsNullOrEmpty(listener.Spec.Hostname) ? null : listener.Spec.Hostname.ToLowerInvariant(),
         CertificateIds = listener.CertificateIds,
         ClientValidation = listener.ClientValidation,
-        VirtualHosts =
-        [
-            .. listener.Hosts
-                .OrderByDescending(h => Hostnames.Specificity(h.Key))
-                .ThenBy(h => h.Key, StringComparer.Ordinal)
-                .Select(h => new VirtualHost
-                {
-                    Hostname = h.Key,
-                    Routes = [.. h.Value.Order(RoutePrecedence.Instance).Select(e => e.Route)],
-                }),
-        ],
+        VirtualHosts = VirtualHosts(listener),
     };
+
+    /// <summary>The listener's hostnames, most specific first, each with its routes in precedence order.</summary>
+    private static ImmutableArray<VirtualHost> VirtualHosts(ListenerPlan listener)
+    {
+        var hosts = new (int Specificity, string Hostname, List<RouteEntry> Entries)[listener.Hosts.Count];
+        var i = 0;
+        foreach (var (hostname, entries) in listener.Hosts)
+        {
+            hosts[i++] = (Hostnames.Specificity(hostname), hostname, entries);
+        }
+
+        Array.Sort(hosts, static (a, b) => a.Specificity != b.Specificity
+            ? b.Specificity.CompareTo(a.Specificity)
+            : string.CompareOrdinal(a.Hostname, b.Hostname));
+        var virtualHosts = ImmutableArray.CreateBuilder<VirtualHost>(hosts.Length);
+        foreach (var (_, hostname, entries) in hosts)
+        {
+            if (entries.Count > 1)
+            {
+                entries.Sort(RoutePrecedence.Instance);
+            }
+
+            var routes = new Snapshot.Route[entries.Count];
+            for (var r = 0; r < routes.Length; r++)
+            {
+                routes[r] = entries[r].Route;
+            }
+
+            virtualHosts.Add(new VirtualHost { Hostname = hostname, Routes = ImmutableCollectionsMarshal.AsImmutableArray(routes) });
+        }
+
+        return virtualHosts.MoveToImmutable();
+    }
 }

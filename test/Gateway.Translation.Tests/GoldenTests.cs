@@ -126,15 +126,18 @@ public sealed class GoldenTests
 
     private static ResourceSnapshot Load(string folder)
     {
-        var objects = new List<LoadedObject>();
+        var objects = new ManifestSet();
         foreach (var file in Directory.EnumerateFiles(folder, "*.yaml").Where(f => !f.EndsWith("options.yaml", StringComparison.Ordinal)).Order(StringComparer.Ordinal))
         {
             var loaded = ManifestLoader.Load(Path.GetFileName(file), File.ReadAllText(file));
             loaded.Error.Should().BeNull($"{file} must parse");
-            objects.AddRange(loaded.Objects);
+            objects.Put(file, loaded.Objects);
         }
 
-        return SnapshotAssembler.Assemble(objects, new ObjectGenerations(), []);
+        var duplicates = new List<SourceError>();
+        var snapshot = objects.Build(duplicates);
+        duplicates.Should().BeEmpty();
+        return snapshot;
     }
 
     /// <summary>An optional options.yaml holds "addressPool: a,b,c" for cases that need one.</summary>

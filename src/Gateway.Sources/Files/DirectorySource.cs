@@ -18,7 +18,7 @@ public sealed partial class DirectorySource : IResourceSource, IDisposable
     private readonly ILogger _logger;
     private readonly SemaphoreSlim _changed = new(0);
     private readonly Dictionary<string, CachedFile> _files = new(StringComparer.Ordinal);
-    private readonly ObjectGenerations _generations = new();
+    private readonly ManifestSet _objects = new();
     private volatile IReadOnlyList<string> _problems = [];
 
     public DirectorySource(string directory, ILogger<DirectorySource> logger,
@@ -84,6 +84,7 @@ public sealed partial class DirectorySource : IResourceSource, IDisposable
         foreach (var gone in _files.Keys.Except(present).ToList())
         {
             _files.Remove(gone);
+            _objects.Remove(gone);
             changed = true;
         }
 
@@ -98,8 +99,9 @@ public sealed partial class DirectorySource : IResourceSource, IDisposable
         }
 
         var errors = _files.Values.Where(f => f.Error is not null).Select(f => f.Error!).ToList();
-        var snapshot = SnapshotAssembler.Assemble(_files.Values.SelectMany(f => f.Objects), _generations, errors);
-        foreach (var duplicate in errors.Where(e => _files.Values.All(f => f.Error != e)))
+        var fileErrors = errors.Count;
+        var snapshot = _objects.Build(errors);
+        foreach (var duplicate in errors.Skip(fileErrors))
         {
             LogBadFile(_logger, duplicate.ToString());
         }
@@ -138,17 +140,19 @@ public sealed partial class DirectorySource : IResourceSource, IDisposable
         if (loaded.Error is not null)
         {
             LogBadFile(_logger, loaded.Error.ToString());
-            _files[path] = new CachedFile(stamp, cached?.Objects ?? [], loaded.Error);
+            _files[path] = new CachedFile(stamp, loaded.Error);
             return true;
         }
 
-        _files[path] = new CachedFile(stamp, loaded.Objects, null);
+        _files[path] = new CachedFile(stamp, null);
+        _objects.Put(path, loaded.Objects);
         return true;
     }
 
     public void Dispose() => _changed.Dispose();
 
-    private sealed record CachedFile((long, DateTime) Stamp, IReadOnlyList<LoadedObject> Objects, SourceError? Error);
+    /// <summary>What a file looked like when it was last read; a file with an error keeps its previous objects in force.</summary>
+    private sealed record CachedFile((long, DateTime) Stamp, SourceError? Error);
 
     [LoggerMessage(EventId = 1001, Level = LogLevel.Error, Message = "Config file rejected, its previous objects stay in force: {Problem}")]
     private static partial void LogBadFile(ILogger logger, string problem);

@@ -14,53 +14,72 @@ namespace Gateway.Status;
 /// </summary>
 public sealed class ConditionStamper(TimeProvider time)
 {
-    private Dictionary<string, (string Status, DateTimeOffset Since)> _previous = [];
-    private Dictionary<ObjectStatus, Stamped> _byInput = new(ReferenceEqualityComparer.Instance);
+    // Both maps are kept from one call to the next and swept, not rebuilt: at 10,000 routes a rebuild of
+    // either costs more than the rest of stamping.
+    private readonly Dictionary<string, Stamped> _byObject = new(StringComparer.Ordinal);
+    private readonly Dictionary<ObjectStatus, Stamped> _byInput = new(ReferenceEqualityComparer.Instance);
+    private long _round;
 
     public ImmutableArray<ObjectStatus> Stamp(ImmutableArray<ObjectStatus> statuses)
     {
         var now = time.GetUtcNow();
         now = new DateTimeOffset(now.Ticks - (now.Ticks % TimeSpan.TicksPerSecond), TimeSpan.Zero);
-        var next = new Dictionary<string, (string, DateTimeOffset)>();
-        var nextByInput = new Dictionary<ObjectStatus, Stamped>(ReferenceEqualityComparer.Instance);
+        var round = ++_round;
         var output = ImmutableArray.CreateBuilder<ObjectStatus>(statuses.Length);
-
+        var added = false;
         foreach (var input in statuses)
         {
             if (!_byInput.TryGetValue(input, out var stamped))
             {
-                stamped = StampOne(input, now);
+                var scope = Scope(input);
+                stamped = StampOne(input, scope, _byObject.GetValueOrDefault(scope), now);
+                _byObject[scope] = stamped;
+                _byInput[input] = stamped;
+                added = true;
             }
 
-            foreach (var (key, value) in stamped.Times)
-            {
-                next[key] = value;
-            }
-
-            nextByInput[input] = stamped;
+            stamped.Round = round;
             output.Add(stamped.Status);
         }
 
-        _previous = next;
-        _byInput = nextByInput;
+        if (added || _byInput.Count != statuses.Length)
+        {
+            Sweep(_byInput, round);
+            Sweep(_byObject, round);
+        }
+
         return output.MoveToImmutable();
     }
 
-    private Stamped StampOne(ObjectStatus s, DateTimeOffset now)
+    /// <summary>Forgets what the last call did not hand in, so an object that comes back starts afresh.</summary>
+    private static void Sweep<TKey>(Dictionary<TKey, Stamped> map, long round)
+        where TKey : notnull
     {
-        var times = new List<(string, (string, DateTimeOffset))>();
+        foreach (var (key, stamped) in map)
+        {
+            if (stamped.Round != round)
+            {
+                map.Remove(key);
+            }
+        }
+    }
+
+    private static string Scope(ObjectStatus s) => $"{s.Kind}/{s.Namespace}/{s.Name}";
+
+    private static Stamped StampOne(ObjectStatus s, string scope, Stamped? previous, DateTimeOffset now)
+    {
+        var times = new Dictionary<string, (string Status, DateTimeOffset Since)>(StringComparer.Ordinal);
         ImmutableArray<Condition> StampAll(string scope, ImmutableArray<Condition> conditions) =>
         [
             .. conditions.Select(c =>
             {
                 var key = $"{scope}|{c.Type}";
-                var since = _previous.TryGetValue(key, out var p) && p.Status == c.Status ? p.Since : now;
-                times.Add((key, (c.Status, since)));
+                var since = previous is not null && previous.Times.TryGetValue(key, out var p) && p.Status == c.Status ? p.Since : now;
+                times[key] = (c.Status, since);
                 return c with { LastTransitionTime = since };
             }),
         ];
 
-        var scope = $"{s.Kind}/{s.Namespace}/{s.Name}";
         object status = s.Status switch
         {
             GatewayClassStatus g => g with { Conditions = StampAll(scope, g.Conditions) },
@@ -83,5 +102,11 @@ public sealed class ConditionStamper(TimeProvider time)
         return new Stamped(s with { Status = status }, times);
     }
 
-    private sealed record Stamped(ObjectStatus Status, List<(string Key, (string Status, DateTimeOffset Since) Value)> Times);
+    /// <summary>One stamped status, the transition times of its conditions, and the last call that handed it in.</summary>
+    private sealed class Stamped(ObjectStatus status, Dictionary<string, (string Status, DateTimeOffset Since)> times)
+    {
+        public ObjectStatus Status { get; } = status;
+        public Dictionary<string, (string Status, DateTimeOffset Since)> Times { get; } = times;
+        public long Round { get; set; }
+    }
 }

@@ -109,6 +109,68 @@ public sealed class DirectorySourceTests : IDisposable
     }
 
     [Fact]
+    public void Scan_DuplicateRemoved_TheOtherCopyComesIntoForce()
+    {
+        File.WriteAllText(Path.Combine(_dir, "a.yaml"), Namespace("x", "  labels:\n    from: a\n"));
+        File.WriteAllText(Path.Combine(_dir, "b.yaml"), Namespace("x", "  labels:\n    from: b\n"));
+        using var source = NewSource();
+        source.Scan(force: true);
+
+        File.Delete(Path.Combine(_dir, "a.yaml"));
+        var snapshot = source.Scan(force: false)!;
+
+        snapshot.Namespaces.Single().Metadata.Labels!["from"].Should().Be("b");
+        source.Problems.Should().BeEmpty();
+    }
+
+    [Fact]
+    public void Scan_ObjectAddedInAnotherFile_IsReportedAsDuplicateAndTheFirstStays()
+    {
+        File.WriteAllText(Path.Combine(_dir, "b.yaml"), Namespace("x", "  labels:\n    from: b\n"));
+        using var source = NewSource();
+        source.Scan(force: true);
+
+        File.WriteAllText(Path.Combine(_dir, "c.yaml"), Namespace("x", "  labels:\n    from: c\n"));
+        var snapshot = source.Scan(force: false)!;
+
+        snapshot.Namespaces.Single().Metadata.Labels!["from"].Should().Be("b");
+        source.Problems.Should().ContainSingle().Which.Should().StartWith("c.yaml:").And.Contain("duplicate Namespace x");
+    }
+
+    [Fact]
+    public void Scan_ChangeInOneFile_KeepsTheOtherFilesObjectsAsTheSameInstances()
+    {
+        File.WriteAllText(Path.Combine(_dir, "a.yaml"), Route("a", "/a"));
+        File.WriteAllText(Path.Combine(_dir, "b.yaml"), Route("b", "/b"));
+        using var source = NewSource();
+        var before = source.Scan(force: true)!;
+
+        File.WriteAllText(Path.Combine(_dir, "b.yaml"), Route("b", "/b2"));
+        File.SetLastWriteTimeUtc(Path.Combine(_dir, "b.yaml"), DateTime.UtcNow.AddSeconds(5));
+        var after = source.Scan(force: false)!;
+
+        after.HTTPRoutes.Single(r => r.Metadata.Name == "a").Should().BeSameAs(before.HTTPRoutes.Single(r => r.Metadata.Name == "a"));
+        after.HTTPRoutes.Single(r => r.Metadata.Name == "b").Metadata.Generation.Should().Be(2);
+    }
+
+    [Fact]
+    public void Scan_ObjectMovedToAnotherFile_KeepsItsGeneration()
+    {
+        File.WriteAllText(Path.Combine(_dir, "a.yaml"), Route("r", "/a"));
+        using var source = NewSource();
+        source.Scan(force: true);
+        File.WriteAllText(Path.Combine(_dir, "a.yaml"), Route("r", "/b"));
+        File.SetLastWriteTimeUtc(Path.Combine(_dir, "a.yaml"), DateTime.UtcNow.AddSeconds(5));
+        source.Scan(force: false)!.HTTPRoutes.Single().Metadata.Generation.Should().Be(2);
+
+        File.Delete(Path.Combine(_dir, "a.yaml"));
+        File.WriteAllText(Path.Combine(_dir, "b.yaml"), Route("r", "/b"));
+        var snapshot = source.Scan(force: false)!;
+
+        snapshot.HTTPRoutes.Single().Metadata.Generation.Should().Be(2);
+    }
+
+    [Fact]
     public async Task RunAsync_FileWritten_PublishesOneNewSnapshot()
     {
         File.WriteAllText(Path.Combine(_dir, "a.yaml"), Namespace("a"));
