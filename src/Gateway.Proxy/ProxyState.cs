@@ -13,7 +13,7 @@ namespace Gateway.Proxy;
 /// </summary>
 public sealed class ProxyState
 {
-    private volatile LiveConfig _current = new(RouteTable.Empty, ClusterTable.Empty, CertificateStore.Empty);
+    private volatile LiveConfig _current = new(RouteTable.Empty, ClusterTable.Empty, CertificateStore.Empty, SocketLimits.Empty);
 
     /// <summary>Raised after a new snapshot is live.</summary>
     public event Action<ProxySnapshot>? Applied;
@@ -28,7 +28,9 @@ public sealed class ProxyState
     public void Apply(ProxySnapshot snapshot)
     {
         var previous = _current;
-        _current = new LiveConfig(new RouteTable(snapshot, previous.Routes), new ClusterTable(snapshot.Clusters), new CertificateStore(snapshot.Certificates, previous.Certificates));
+        _current = new LiveConfig(
+            new RouteTable(snapshot, previous.Routes), new ClusterTable(snapshot.Clusters),
+            new CertificateStore(snapshot.Certificates, previous.Certificates), new SocketLimits(snapshot));
         HasSnapshot = true;
         Applied?.Invoke(snapshot);
     }
@@ -36,5 +38,5 @@ public sealed class ProxyState
     /// <summary>The (address, port, TLS or not) the snapshot needs bound.</summary>
     public IReadOnlyList<ListenerBind> Binds => [.. _current.Routes.Binds];
 
-    internal sealed record LiveConfig(RouteTable Routes, ClusterTable Clusters, CertificateStore Certificates);
+    internal sealed record LiveConfig(RouteTable Routes, ClusterTable Clusters, CertificateStore Certificates, SocketLimits Limits);
 }

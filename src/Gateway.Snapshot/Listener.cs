@@ -31,6 +31,9 @@ public sealed record Listener
     /// <summary>Timeouts for routes that set none (from the GatewayClass's ProxyConfig).</summary>
     public ListenerDefaults? Defaults { get; init; }
 
+    /// <summary>Client connection limits (from the GatewayClass's ProxyConfig); null is unlimited.</summary>
+    public ConnectionLimits? ConnectionLimits { get; init; }
+
     /// <summary>For HTTPS listeners with frontend validation: the client certificates to accept.</summary>
     public ClientValidation? ClientValidation { get; init; }
 

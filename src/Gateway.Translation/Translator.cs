@@ -49,19 +49,20 @@ public static class Translator
             classStatuses.Add(new ObjectStatus(GatewayApiVersion, "GatewayClass", null, gatewayClass.Metadata.Name, gatewayClass.Metadata.Generation, status));
         }
 
-        var classParameters = ourClasses
+        var settings = new Dictionary<V1Alpha1ProxyConfig, ProxyConfigSettings>(ReferenceEqualityComparer.Instance);
+        foreach (var proxyConfig in ReferencedProxyConfigs(resources, ourClasses.Where(c => acceptedClasses.Contains(c.Metadata.Name))))
+        {
+            var parsed = ProxyConfigSettings.From(proxyConfig.Spec);
+            settings[proxyConfig] = parsed;
+            proxyConfigStatuses.Add(new ObjectStatus($"{V1Alpha1ProxyConfig.Group}/v1alpha1", V1Alpha1ProxyConfig.KindName, proxyConfig.Metadata.Namespace,
+                proxyConfig.Metadata.Name, proxyConfig.Metadata.Generation, StatusOf(parsed, proxyConfig.Metadata.Generation)));
+        }
+
+        var classSettings = ourClasses
             .Where(c => acceptedClasses.Contains(c.Metadata.Name))
             .Select(c => (c.Metadata.Name, Parameters: ReferencedProxyConfigs(resources, [c]).FirstOrDefault()))
             .Where(c => c.Parameters is not null)
-            .ToDictionary(c => c.Name, c => c.Parameters!.Spec, StringComparer.Ordinal);
-        foreach (var proxyConfig in ReferencedProxyConfigs(resources, ourClasses.Where(c => acceptedClasses.Contains(c.Metadata.Name))))
-        {
-            proxyConfigStatuses.Add(new ObjectStatus($"{V1Alpha1ProxyConfig.Group}/v1alpha1", V1Alpha1ProxyConfig.KindName, proxyConfig.Metadata.Namespace,
-                proxyConfig.Metadata.Name, proxyConfig.Metadata.Generation, new ProxyConfigStatus
-                {
-                    Conditions = [Conditions.True("Connected", "InProcess", "The data plane runs in the controller's process.", proxyConfig.Metadata.Generation)],
-                }));
-        }
+            .ToDictionary(c => c.Name, c => settings[c.Parameters!], StringComparer.Ordinal);
 
         var ourGateways = resources.Gateways.Where(g => acceptedClasses.Contains(g.Spec.GatewayClassName));
         var certificates = new CertificateResolver(index);
@@ -121,10 +122,14 @@ public static class Translator
         {
             gatewayStatuses.Add(new ObjectStatus(GatewayApiVersion, "Gateway", plan.Key.Namespace, plan.Key.Name,
                 plan.Gateway.Metadata.Generation, GatewayStatusBuilder.Build(plan)));
-            var parameters = classParameters.GetValueOrDefault(plan.Gateway.Spec.GatewayClassName);
-            var defaults = Defaults(parameters);
+            var parameters = classSettings.GetValueOrDefault(plan.Gateway.Spec.GatewayClassName);
             listeners.AddRange(plan.Listeners.Where(l => l.IsUsable && plan.Address is not null)
-                .Select(l => ToSnapshot(l, plan.Address!, cache) with { AccessLog = parameters?.AccessLog == true, Defaults = defaults }));
+                .Select(l => ToSnapshot(l, plan.Address!, cache) with
+                {
+                    AccessLog = parameters?.AccessLog == true,
+                    Defaults = parameters?.Defaults,
+                    ConnectionLimits = parameters?.ConnectionLimits,
+                }));
         }
 
         var snapshot = new ProxySnapshot
@@ -137,17 +142,18 @@ public static class Translator
         return new TranslationResult(snapshot, [.. gatewayStatuses, .. classStatuses, .. routeStatuses, .. proxyConfigStatuses]);
     }
 
-    /// <summary>ProxyConfig timeouts as listener defaults; a duration that does not parse is ignored (the CRD schema validates it).</summary>
-    private static ListenerDefaults? Defaults(ProxyConfigSpec? parameters)
+    /// <summary>Connected (the data plane is in this process) and Accepted (False when a value was ignored, saying which).</summary>
+    private static ProxyConfigStatus StatusOf(ProxyConfigSettings settings, long? generation) => new()
     {
-        if (parameters?.Timeouts is not { } timeouts)
-        {
-            return null;
-        }
-
-        TimeSpan? Parse(string? text) => Routes.Durations.TryParse(text, out var value) && value > TimeSpan.Zero ? value : null;
-        return new ListenerDefaults(Parse(timeouts.Request), Parse(timeouts.Idle));
-    }
+        Conditions =
+        [
+            Conditions.True("Connected", "InProcess", "The data plane runs in the controller's process.", generation),
+            settings.Problems.IsEmpty
+                ? Conditions.True(ConditionType.Accepted, Reason.Accepted, "All settings are in force.", generation)
+                : Conditions.False(ConditionType.Accepted, Reason.InvalidParameters,
+                    string.Join(" ", settings.Problems) + " Invalid values are ignored; the other settings are in force.", generation),
+        ],
+    };
 
     /// <summary>The ProxyConfigs our accepted GatewayClasses use as parameters.</summary>
     private static IEnumerable<V1Alpha1ProxyConfig> ReferencedProxyConfigs(ResourceSnapshot resources, IEnumerable<V1GatewayClass> classes)

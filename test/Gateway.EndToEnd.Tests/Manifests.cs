@@ -13,6 +13,16 @@ internal static class Manifests
           controllerName: gateway.seed.dev/gateway-controller
         """;
 
+    /// <summary>The class "gateway" with a ProxyConfig as its parameters; spec is the ProxyConfig's spec in YAML.</summary>
+    public static string GatewayClassWithProxyConfig(string spec) => Join($"""
+        apiVersion: gateway.seed.dev/v1alpha1
+        kind: ProxyConfig
+        metadata:
+          name: defaults
+          namespace: default
+        spec: {spec}
+        """, GatewayClass + "\n  parametersRef: {group: gateway.seed.dev, kind: ProxyConfig, name: defaults, namespace: default}");
+
     public static string Gateway(string name, int port, string? hostname = null) => $"""
         apiVersion: gateway.networking.k8s.io/v1
         kind: Gateway
@@ -26,6 +36,11 @@ internal static class Manifests
             port: {port}
         {(hostname is null ? "" : $"    hostname: {hostname}")}
         """;
+
+    /// <summary>A Gateway with one HTTPS listener serving the certificate in the Secret named secret.</summary>
+    public static string HttpsGateway(string name, int port, string secret) =>
+        Gateway(name, port).Replace("- name: http\n    protocol: HTTP\n", "- name: https\n    protocol: HTTPS\n", StringComparison.Ordinal)
+        + $"    tls:\n      certificateRefs:\n      - name: {secret}\n";
 
     /// <summary>A Service whose EndpointSlice points at 127.0.0.1:port (or has no endpoints when port is null).</summary>
     public static string Backend(string name, int? port) => $"""

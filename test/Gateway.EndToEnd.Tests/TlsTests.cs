@@ -4,29 +4,13 @@ namespace Gateway.EndToEnd.Tests;
 [Trait("Category", "EndToEnd")]
 public sealed class TlsTests
 {
-    private static string HttpsGateway(int port) => $"""
-        apiVersion: gateway.networking.k8s.io/v1
-        kind: Gateway
-        metadata:
-          name: gw
-        spec:
-          gatewayClassName: gateway
-          listeners:
-          - name: https
-            protocol: HTTPS
-            port: {port}
-            tls:
-              certificateRefs:
-              - name: serving
-        """;
-
     [Fact]
     public async Task ChangedSecret_IsServedFromTheNextHandshake_WithoutRestart()
     {
         await using var gateway = new GatewayUnderTest();
         var backend = await gateway.StartBackendAsync("echo");
         var port = TestPorts.Free();
-        gateway.WriteFile("all.yaml", Manifests.Join(Manifests.GatewayClass, HttpsGateway(port), Manifests.Backend("echo", backend.Port), Manifests.Route("r", "gw", "/", "echo")));
+        gateway.WriteFile("all.yaml", Manifests.Join(Manifests.GatewayClass, Manifests.HttpsGateway("gw", port, "serving"), Manifests.Backend("echo", backend.Port), Manifests.Route("r", "gw", "/", "echo")));
         gateway.WriteFile("secret.yaml", TestCertificates.SecretYaml("default", "serving", "first.example.com"));
         await gateway.StartAsync();
 
@@ -47,7 +31,7 @@ public sealed class TlsTests
         await using var gateway = new GatewayUnderTest();
         var backend = await gateway.StartBackendAsync("echo");
         var port = TestPorts.Free();
-        gateway.WriteFile("all.yaml", Manifests.Join(Manifests.GatewayClass, HttpsGateway(port), Manifests.Backend("echo", backend.Port), Manifests.Route("r", "gw", "/", "echo")));
+        gateway.WriteFile("all.yaml", Manifests.Join(Manifests.GatewayClass, Manifests.HttpsGateway("gw", port, "serving"), Manifests.Backend("echo", backend.Port), Manifests.Route("r", "gw", "/", "echo")));
         await gateway.StartAsync();
         (await gateway.GetStringAsync($"{gateway.Admin}status")).Should().Contain("InvalidCertificateRef");
 

@@ -25,6 +25,7 @@ public sealed record ProxyConfigSpec
 {
     public bool? AccessLog { get; init; }
     public ProxyConfigTimeouts? Timeouts { get; init; }
+    public ProxyConfigConnectionLimits? ConnectionLimits { get; init; }
 }
 
 /// <summary>Defaults for the routes of the class: request (whole request) and idle (backend inactivity).</summary>
@@ -32,4 +33,11 @@ public sealed record ProxyConfigTimeouts
 {
     public string? Request { get; init; }
     public string? Idle { get; init; }
+}
+
+/// <summary>Per-socket client connection limits for the listeners of the class.</summary>
+public sealed record ProxyConfigConnectionLimits
+{
+    public int? MaxConnections { get; init; }
+    public int? MaxRequestsPerConnection { get; init; }
 }

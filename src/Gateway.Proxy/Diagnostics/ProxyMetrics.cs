@@ -4,7 +4,7 @@ using System.Diagnostics.Metrics;
 
 namespace Gateway.Proxy.Diagnostics;
 
-/// <summary>Data-plane meters: requests and their duration by route and status code.</summary>
+/// <summary>Data-plane meters: requests and their duration by route and status code; rejected connections by socket.</summary>
 public sealed class ProxyMetrics
 {
     public const string MeterName = "Gateway.Proxy";
@@ -14,6 +14,7 @@ public sealed class ProxyMetrics
 
     private readonly Counter<long> _requests;
     private readonly Histogram<double> _duration;
+    private readonly Counter<long> _rejectedConnections;
 
     public ProxyMetrics(IMeterFactory meterFactory)
     {
@@ -21,6 +22,8 @@ public sealed class ProxyMetrics
         _requests = meter.CreateCounter<long>("gateway.requests", description: "Requests handled by the data plane.");
         _duration = meter.CreateHistogram<double>("gateway.request.duration", unit: "s", description: "Time from request start to response end.",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = SecondsBuckets });
+        _rejectedConnections = meter.CreateCounter<long>("gateway.connections.rejected",
+            description: "Client connections closed on accept because their socket had its maxConnections open.");
     }
 
     public void Record(string route, int statusCode, double seconds)
@@ -29,4 +32,7 @@ public sealed class ProxyMetrics
         _requests.Add(1, tags);
         _duration.Record(seconds, tags);
     }
+
+    /// <param name="bind">The socket as address:port.</param>
+    public void ConnectionRejected(string bind) => _rejectedConnections.Add(1, new KeyValuePair<string, object?>("bind", bind));
 }

@@ -49,6 +49,7 @@ public sealed class GatewayProxyMiddleware
     {
         var started = Stopwatch.GetTimestamp();
         var config = _state.Current;
+        RequestsPerConnection.Count(context, config.Limits);
         var (listener, route, misdirected) = config.Routes.Match(context);
         var upstream = "-";
         try

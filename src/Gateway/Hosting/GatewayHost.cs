@@ -41,6 +41,9 @@ public static class GatewayHost
                 https.OnAuthenticate = clientValidation.OnAuthenticate;
             });
             kestrel.Listen(IPAddress.Parse(options.AdminAddress), options.AdminPort);
+
+            // After the admin endpoint, so only Gateway sockets (bound from configuration) get connection limits.
+            kestrel.ConfigureEndpointDefaults(kestrel.ApplicationServices.GetRequiredService<ConnectionLimiter>().Attach);
             kestrel.Configure(new ConfigurationBuilder().Add(endpoints).Build(), reloadOnChange: true);
         });
 
@@ -70,6 +73,7 @@ public static class GatewayHost
         services.AddSingleton<ClientCertificateValidator>();
         services.AddSingleton<StatusStore>();
         services.AddSingleton<ProxyMetrics>();
+        services.AddSingleton<ConnectionLimiter>();
         services.AddSingleton<ControlPlaneMetrics>();
         services.Configure<ProxyOptions>(p => p.AccessLog = options.AccessLog);
         services.AddHttpForwarder();

@@ -35,11 +35,13 @@ public sealed partial class ListenerBindingService(
         return Task.CompletedTask;
     }
 
-    /// <summary>True when Kestrel reports every wanted listener address as bound.</summary>
+    /// <summary>True when Kestrel reports every listener address of the live snapshot as bound.</summary>
     public bool AllBound()
     {
+        // From the live snapshot, not from what was last handed to Kestrel: a snapshot is live a moment before
+        // OnApplied hands its endpoints over, and in that moment nothing would be missing.
         var bound = server.Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
-        return endpoints.Endpoints.All(e => bound.Contains(e.Url, StringComparer.OrdinalIgnoreCase));
+        return proxy.Binds.Where(b => !ClashesWithAdmin(b)).All(b => bound.Contains(b.Url, StringComparer.OrdinalIgnoreCase));
     }
 
     private void OnApplied(Snapshot.ProxySnapshot snapshot)

@@ -85,35 +85,18 @@ public sealed class StatusWriterTests
     }
 
     [Fact]
-    public async Task Write_ProxyConfig_GetsConnectedAndLastSyncTime()
+    public async Task Write_ProxyConfig_GetsConnectedAcceptedAndLastSyncTime()
     {
         await using var cluster = await EmulatedCluster.StartAsync();
         cluster.Emulator.LoadYamlFile(RepoPaths.Of("deploy/kubernetes/proxyconfig-crd.yaml"));
-        const string objects = """
-            apiVersion: gateway.seed.dev/v1alpha1
-            kind: ProxyConfig
-            metadata:
-              name: default
-              namespace: gateway-system
-            spec:
-              accessLog: true
-            ---
-            apiVersion: gateway.networking.k8s.io/v1
-            kind: GatewayClass
-            metadata:
-              name: gateway
-            spec:
-              controllerName: gateway.seed.dev/gateway-controller
-              parametersRef: {group: gateway.seed.dev, kind: ProxyConfig, name: default, namespace: gateway-system}
-            """;
+        var objects = Manifests.GatewayClassWithProxyConfig("{accessLog: true}");
         cluster.Emulator.LoadYaml(objects);
         var writer = new StatusWriter(cluster.NewClient(), Translate(objects), TranslatorOptions.DefaultControllerName, NullLogger<StatusWriter>.Instance);
 
         await writer.WriteAsync(CancellationToken.None);
 
-        var status = (await GetAsync(cluster, "apis/gateway.seed.dev/v1alpha1/namespaces/gateway-system/proxyconfigs/default"))["status"]!;
-        status["conditions"]![0]!["type"]!.GetValue<string>().Should().Be("Connected");
-        status["conditions"]![0]!["status"]!.GetValue<string>().Should().Be("True");
+        var status = (await GetAsync(cluster, "apis/gateway.seed.dev/v1alpha1/namespaces/default/proxyconfigs/defaults"))["status"]!;
+        status["conditions"]!.AsArray().Select(c => $"{c!["type"]}={c["status"]}").Should().Equal("Connected=True", "Accepted=True");
         status["lastSyncTime"].Should().NotBeNull();
     }
 

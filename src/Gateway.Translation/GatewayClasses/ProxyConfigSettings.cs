@@ -1,0 +1,70 @@
+// SPDX-License-Identifier: Apache-2.0
+using System.Collections.Immutable;
+using System.Globalization;
+using Gateway.Model.Extensions;
+using Gateway.Snapshot;
+using Gateway.Translation.Routes;
+
+namespace Gateway.Translation.GatewayClasses;
+
+/// <summary>
+/// What a ProxyConfig sets on the listeners of its class, and why any value was ignored. In a cluster the CRD
+/// schema rejects bad values; from files nothing does, so a bad value is reported and left out, never fatal.
+/// </summary>
+internal sealed record ProxyConfigSettings(bool AccessLog, ListenerDefaults? Defaults, ConnectionLimits? ConnectionLimits, ImmutableArray<string> Problems)
+{
+    public static ProxyConfigSettings From(ProxyConfigSpec spec)
+    {
+        var problems = ImmutableArray.CreateBuilder<string>();
+        return new ProxyConfigSettings(spec.AccessLog == true, TimeoutDefaults(spec.Timeouts, problems), ValidLimits(spec.ConnectionLimits, problems), problems.ToImmutable());
+    }
+
+    /// <summary>Timeouts as listener defaults; zero means no default.</summary>
+    private static ListenerDefaults? TimeoutDefaults(ProxyConfigTimeouts? timeouts, ImmutableArray<string>.Builder problems)
+    {
+        if (timeouts is null)
+        {
+            return null;
+        }
+
+        TimeSpan? Parse(string? text, string field)
+        {
+            if (text is null)
+            {
+                return null;
+            }
+
+            if (!Durations.TryParse(text, out var value))
+            {
+                problems.Add($"spec.timeouts.{field}: {text} is not a duration such as 30s or 1m30s.");
+                return null;
+            }
+
+            return value > TimeSpan.Zero ? value : null;
+        }
+
+        return new ListenerDefaults(Parse(timeouts.Request, "request"), Parse(timeouts.Idle, "idle"));
+    }
+
+    private static ConnectionLimits? ValidLimits(ProxyConfigConnectionLimits? limits, ImmutableArray<string>.Builder problems)
+    {
+        if (limits is null)
+        {
+            return null;
+        }
+
+        int? AtLeastOne(int? value, string field)
+        {
+            if (value < 1)
+            {
+                problems.Add($"spec.connectionLimits.{field} must be at least 1, not {value.Value.ToString(CultureInfo.InvariantCulture)}.");
+                return null;
+            }
+
+            return value;
+        }
+
+        var result = new ConnectionLimits(AtLeastOne(limits.MaxConnections, "maxConnections"), AtLeastOne(limits.MaxRequestsPerConnection, "maxRequestsPerConnection"));
+        return result is { MaxConnections: null, MaxRequestsPerConnection: null } ? null : result;
+    }
+}
