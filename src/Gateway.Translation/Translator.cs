@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 using System.Collections.Immutable;
 using Gateway.Model;
+using Gateway.Model.Core;
 using Gateway.Model.Extensions;
 using Gateway.Model.GatewayApi;
 using Gateway.Snapshot;
+using Gateway.Translation.Addresses;
 using Gateway.Translation.Attachment;
 using Gateway.Translation.Backends;
 using Gateway.Translation.GatewayClasses;
@@ -61,7 +63,10 @@ public static class Translator
 
         var ourGateways = resources.Gateways.Where(g => acceptedClasses.Contains(g.Spec.GatewayClassName));
         var certificates = new CertificateResolver(index);
-        var plans = GatewayPlanner.Plan(ourGateways, options, certificates);
+        var servicesByName = options.Services is not null
+            ? resources.Services.Where(s => s.Metadata.Namespace == options.Services.Namespace).ToDictionary(s => s.Metadata.Name, StringComparer.Ordinal)
+            : [];
+        var plans = GatewayPlanner.Plan(ourGateways, options, certificates, servicesByName);
         var byKey = plans.ToDictionary(p => p.Key);
         var backends = new BackendResolver(index);
         var attacher = new ParentAttacher(byKey, index, options.ControllerName);
@@ -102,14 +107,22 @@ public static class Translator
         cache?.Replace(nextCache);
 
         var listeners = ImmutableArray.CreateBuilder<Snapshot.Listener>();
+        var services = ImmutableArray.CreateBuilder<V1Service>();
         foreach (var plan in plans.OrderBy(p => p.Key))
         {
+            var parameters = classParameters.GetValueOrDefault(plan.Gateway.Spec.GatewayClassName);
+            if (options.Services is { } serviceOptions && plan.ContainerPorts is { Count: > 0 })
+            {
+                var service = GatewayServices.Desired(plan, serviceOptions, options.ControllerName, parameters);
+                services.Add(service);
+                GatewayServices.ReportAddresses(plan, service, servicesByName.GetValueOrDefault(service.Metadata.Name), options.ControllerName, serviceOptions);
+            }
+
             statuses.Add(new ObjectStatus(GatewayApiVersion, "Gateway", plan.Key.Namespace, plan.Key.Name,
                 plan.Gateway.Metadata.Generation, GatewayStatusBuilder.Build(plan)));
-            var parameters = classParameters.GetValueOrDefault(plan.Gateway.Spec.GatewayClassName);
             var defaults = Defaults(parameters);
             listeners.AddRange(plan.Listeners.Where(l => l.IsUsable && plan.Address is not null)
-                .Select(l => ToSnapshot(l, plan.Address!) with { AccessLog = parameters?.AccessLog == true, Defaults = defaults }));
+                .Select(l => ToSnapshot(l, plan) with { AccessLog = parameters?.AccessLog == true, Defaults = defaults }));
         }
 
         var snapshot = new ProxySnapshot
@@ -122,7 +135,7 @@ public static class Translator
             .OrderBy(s => s.Kind, StringComparer.Ordinal)
             .ThenBy(s => s.Namespace ?? "", StringComparer.Ordinal)
             .ThenBy(s => s.Name, StringComparer.Ordinal);
-        return new TranslationResult(snapshot, [.. ordered]);
+        return new TranslationResult(snapshot, [.. ordered], [.. services.OrderBy(s => s.Metadata.Name, StringComparer.Ordinal)]);
     }
 
     /// <summary>ProxyConfig timeouts as listener defaults; a duration that does not parse is ignored (the CRD schema validates it).</summary>
@@ -148,12 +161,13 @@ public static class Translator
         return resources.ProxyConfigs.Where(p => wanted.Contains(p.Key)).OrderBy(p => p.Key);
     }
 
-    private static Snapshot.Listener ToSnapshot(ListenerPlan listener, string address) => new()
+    private static Snapshot.Listener ToSnapshot(ListenerPlan listener, GatewayPlan gateway) => new()
     {
         Id = listener.Id,
-        Gateway = listener.Gateway.Key.ToString(),
-        Address = address,
-        Port = listener.Spec.Port,
+        Gateway = gateway.Key.ToString(),
+        Address = gateway.Address!,
+        Port = gateway.BindPort(listener.Spec.Port),
+        PublicPort = listener.Spec.Port,
         Protocol = listener.Protocol!.Value,
         Hostname = string.IsNullOrEmpty(listener.Spec.Hostname) ? null : listener.Spec.Hostname.ToLowerInvariant(),
         CertificateIds = listener.CertificateIds,
