@@ -33,6 +33,23 @@ public sealed class GatewayServiceTests
             port: 80
         """;
 
+    /// <summary>Redirects to another host: with no port given, the Location keeps the port the client addressed (80), not the container port.</summary>
+    private static readonly string RedirectOnB = """
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: HTTPRoute
+        metadata:
+          name: redirect
+        spec:
+          parentRefs:
+          - name: b
+          rules:
+          - matches:
+            - path: {type: PathPrefix, value: /moved}
+            filters:
+            - type: RequestRedirect
+              requestRedirect: {hostname: example.org}
+        """;
+
     /// <summary>A hundred container ports few things use, different per test run so parallel runs rarely meet.</summary>
     private static string ContainerPorts()
     {
@@ -85,7 +102,7 @@ public sealed class GatewayServiceTests
         var backendB = await gateway.StartBackendAsync("echo-b");
         cluster.Emulator.LoadYaml(Manifests.Join(Manifests.GatewayClass, GatewayA, Manifests.Gateway("b", 80),
             Manifests.Backend("echo-a", backendA.Port), Manifests.Backend("echo-b", backendB.Port),
-            Manifests.Route("to-a", "a", "/a", "echo-a"), Manifests.Route("to-b", "b", "/b", "echo-b")));
+            Manifests.Route("to-a", "a", "/a", "echo-a"), Manifests.Route("to-b", "b", "/b", "echo-b"), RedirectOnB));
 
         await gateway.StartAsync();
         await Eventually.TrueAsync(async () => (await ServicesAsync(cluster)).Count == 2, "the leader creates one Service per Gateway");
@@ -112,6 +129,10 @@ public sealed class GatewayServiceTests
         (await gateway.Client.GetAsync(At(serviceA, "/b/x"))).StatusCode.Should().Be(HttpStatusCode.NotFound, "b's route is not on a's port");
         (await gateway.Client.GetAsync(At(serviceB, "/a/x"))).StatusCode.Should().Be(HttpStatusCode.NotFound, "a's route is not on b's port");
         backendA.Received.Should().OnlyContain(r => r.Contains("/a/", StringComparison.Ordinal));
+        using var noRedirects = new HttpClient(new SocketsHttpHandler { UseProxy = false, AllowAutoRedirect = false });
+        var redirect = await noRedirects.GetAsync(At(serviceB, "/moved/here"));
+        redirect.StatusCode.Should().Be(HttpStatusCode.Found);
+        redirect.Headers.Location.Should().Be(new Uri("http://example.org/moved/here"), "the client addressed port 80, which http leaves out");
 
         // Without a load balancer address the Gateway is not programmed; once the load balancer reports one, it is the Gateway's.
         await Eventually.TrueAsync(async () => Programmed(await GatewayStatusAsync(cluster, "a")) == "False/AddressNotAssigned", "a waits for an address");
