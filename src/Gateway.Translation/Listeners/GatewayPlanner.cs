@@ -70,7 +70,7 @@ internal static class GatewayPlanner
             if (options.Services is not null)
             {
                 // In a cluster the address belongs to the Gateway's Service (its load balancer); listeners bind ListenAddress.
-                plan.RequestedAddresses = [.. requested.Where(a => !string.IsNullOrEmpty(a.Value)).Select(a => a.Value)];
+                plan.RequestedAddresses = [.. requested.Where(a => (a.Type ?? IPAddressType) == IPAddressType && !string.IsNullOrEmpty(a.Value)).Select(a => a.Value)];
                 needPool.Add(plan);
                 continue;
             }

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -18,16 +19,19 @@ namespace Gateway.Kubernetes;
 public sealed partial class ServiceWriter(
     IKubernetes client, GatewayServiceStore store, TranslatorOptions options, EventRecorder events, ILogger<ServiceWriter> logger) : ILeaderWriter
 {
-    public string What => "per-Gateway Services";
+    // A view that missed our write (the Service came and went within one debounce) must not stall it for ever.
+    private static readonly TimeSpan _awaitAtMost = TimeSpan.FromSeconds(10);
 
     private readonly GatewayServiceOptions _services = options.Services ?? throw new ArgumentException("per-Gateway Services are off", nameof(options));
 
-    // Service name → the resourceVersion we last wrote over ("" for a create): until the view moves past it, wait.
-    private readonly Dictionary<string, string> _awaiting = new(StringComparer.Ordinal);
+    // Service name → the resourceVersion we last wrote over ("" for a create) and when: until the view moves past it, wait.
+    private readonly Dictionary<string, (string ResourceVersion, long Since)> _awaiting = new(StringComparer.Ordinal);
 
     // Service name → the failure last reported, so a failure that repeats every pass is logged once.
     private readonly Dictionary<string, string> _failures = new(StringComparer.Ordinal);
     private volatile bool _resetRequested;
+
+    public string What => "per-Gateway Services";
 
     /// <summary>Forget pending writes and reported failures (a new leader starts afresh).</summary>
     public void Reset() => _resetRequested = true;
@@ -65,7 +69,7 @@ public sealed partial class ServiceWriter(
             }
             else if (ServicePatch.Between(service, current) is { } patch)
             {
-                writes += await SendAsync(service, HttpMethod.Patch, Path(name), patch.ToJsonString(), "application/merge-patch+json",
+                writes += await SendAsync(service, HttpMethod.Patch, ServicePath(name), patch.ToJsonString(), "application/merge-patch+json",
                     awaiting: current.Metadata.ResourceVersion ?? "", cancellationToken).ConfigureAwait(false);
             }
         }
@@ -77,7 +81,7 @@ public sealed partial class ServiceWriter(
             {
                 // The uid precondition: never delete a Service of that name made since we looked.
                 var preconditions = new JsonObject { ["preconditions"] = new JsonObject { ["uid"] = orphan.Metadata.Uid } };
-                writes += await SendAsync(orphan, HttpMethod.Delete, Path(orphan.Metadata.Name), preconditions.ToJsonString(), "application/json",
+                writes += await SendAsync(orphan, HttpMethod.Delete, ServicePath(orphan.Metadata.Name), preconditions.ToJsonString(), "application/json",
                     awaiting: orphan.Metadata.ResourceVersion ?? "", cancellationToken).ConfigureAwait(false);
             }
         }
@@ -85,17 +89,17 @@ public sealed partial class ServiceWriter(
         return writes;
     }
 
-    private string Path(string name) => $"/api/v1/namespaces/{_services.Namespace}/services/{name}";
+    private string ServicePath(string name) => $"/api/v1/namespaces/{_services.Namespace}/services/{name}";
 
     /// <summary>True while the view still shows what we wrote over (or no Service, after a create).</summary>
     private bool Awaiting(string name, V1Service? current)
     {
-        if (!_awaiting.TryGetValue(name, out var resourceVersion))
+        if (!_awaiting.TryGetValue(name, out var awaited))
         {
             return false;
         }
 
-        if ((current?.Metadata.ResourceVersion ?? "") == resourceVersion)
+        if ((current?.Metadata.ResourceVersion ?? "") == awaited.ResourceVersion && Stopwatch.GetElapsedTime(awaited.Since) < _awaitAtMost)
         {
             return true;
         }
@@ -113,7 +117,7 @@ public sealed partial class ServiceWriter(
             using var response = await ApiRequests.SendAsync(client, method, path, body, contentType, cancellationToken).ConfigureAwait(false);
             if (response.IsSuccessStatusCode || (method == HttpMethod.Delete && response.StatusCode == HttpStatusCode.NotFound))
             {
-                _awaiting[name] = awaiting;
+                _awaiting[name] = (awaiting, Stopwatch.GetTimestamp());
                 _failures.Remove(name);
                 LogWrote(logger, method.Method, _services.Namespace, name);
                 return 1;
