@@ -15,7 +15,11 @@ public sealed record Listener
     /// <summary>The IP address the listener binds.</summary>
     public required string Address { get; init; }
 
+    /// <summary>The port the listener binds: the Gateway listener's port, or in a cluster its Service's target port.</summary>
     public required int Port { get; init; }
+
+    /// <summary>The Gateway listener's own port, which clients address (redirects keep it); equals Port outside a cluster.</summary>
+    public required int PublicPort { get; init; }
 
     public required ListenerProtocol Protocol { get; init; }
 

@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 using System.Collections.Immutable;
 using Gateway.Model;
+using Gateway.Model.Core;
 using Gateway.Model.Extensions;
 using Gateway.Model.GatewayApi;
 using Gateway.Snapshot;
+using Gateway.Translation.Addresses;
 using Gateway.Translation.Attachment;
 using Gateway.Translation.Backends;
 using Gateway.Translation.GatewayClasses;
@@ -66,7 +68,10 @@ public static class Translator
 
         var ourGateways = resources.Gateways.Where(g => acceptedClasses.Contains(g.Spec.GatewayClassName));
         var certificates = new CertificateResolver(index);
-        var plans = GatewayPlanner.Plan(ourGateways, options, certificates);
+        var servicesByName = options.Services is not null
+            ? resources.Services.Where(s => s.Metadata.Namespace == options.Services.Namespace).ToDictionary(s => s.Metadata.Name, StringComparer.Ordinal)
+            : [];
+        var plans = GatewayPlanner.Plan(ourGateways, options, certificates, servicesByName);
         var byKey = plans.ToDictionary(p => p.Key);
         var backends = new BackendResolver(index);
         var attacher = new ParentAttacher(byKey, index, options.ControllerName);
@@ -118,13 +123,21 @@ public static class Translator
         cache?.Replace(nextCache);
 
         var listeners = ImmutableArray.CreateBuilder<Snapshot.Listener>();
+        var services = ImmutableArray.CreateBuilder<V1Service>();
         foreach (var plan in plans.OrderBy(p => p.Key))
         {
+            var parameters = classSettings.GetValueOrDefault(plan.Gateway.Spec.GatewayClassName);
+            if (options.Services is { } serviceOptions && plan.ContainerPorts is { Count: > 0 })
+            {
+                var service = GatewayServices.Desired(plan, serviceOptions, options.ControllerName, parameters?.Service);
+                services.Add(service);
+                GatewayServices.ReportAddresses(plan, service, servicesByName.GetValueOrDefault(service.Metadata.Name), options.ControllerName, serviceOptions);
+            }
+
             gatewayStatuses.Add(new ObjectStatus(GatewayApiVersion, "Gateway", plan.Key.Namespace, plan.Key.Name,
                 plan.Gateway.Metadata.Generation, GatewayStatusBuilder.Build(plan)));
-            var parameters = classSettings.GetValueOrDefault(plan.Gateway.Spec.GatewayClassName);
             listeners.AddRange(plan.Listeners.Where(l => l.IsUsable && plan.Address is not null)
-                .Select(l => ToSnapshot(l, plan.Address!, cache) with
+                .Select(l => ToSnapshot(l, plan, cache) with
                 {
                     AccessLog = parameters?.AccessLog == true,
                     Defaults = parameters?.Defaults,
@@ -139,7 +152,8 @@ public static class Translator
             Certificates = [.. certificates.Certificates],
         };
         // Kind order: Gateway < GatewayClass < HTTPRoute < ProxyConfig.
-        return new TranslationResult(snapshot, [.. gatewayStatuses, .. classStatuses, .. routeStatuses, .. proxyConfigStatuses]);
+        return new TranslationResult(snapshot, [.. gatewayStatuses, .. classStatuses, .. routeStatuses, .. proxyConfigStatuses],
+            [.. services.OrderBy(s => s.Metadata.Name, StringComparer.Ordinal)]);
     }
 
     /// <summary>Connected (the data plane is in this process) and Accepted (False when a value was ignored, saying which).</summary>
@@ -166,12 +180,13 @@ public static class Translator
         return resources.ProxyConfigs.Where(p => wanted.Contains(p.Key)).OrderBy(p => p.Key);
     }
 
-    private static Snapshot.Listener ToSnapshot(ListenerPlan listener, string address, TranslationCache? cache) => new()
+    private static Snapshot.Listener ToSnapshot(ListenerPlan listener, GatewayPlan gateway, TranslationCache? cache) => new()
     {
         Id = listener.Id,
-        Gateway = listener.Gateway.Key.ToString(),
-        Address = address,
-        Port = listener.Spec.Port,
+        Gateway = gateway.Key.ToString(),
+        Address = gateway.Address!,
+        Port = gateway.BindPort(listener.Spec.Port),
+        PublicPort = listener.Spec.Port,
         Protocol = listener.Protocol!.Value,
         Hostname = string.IsNullOrEmpty(listener.Spec.Hostname) ? null : listener.Spec.Hostname.ToLowerInvariant(),
         CertificateIds = listener.CertificateIds,

@@ -16,4 +16,34 @@ public sealed record TranslatorOptions
 
     /// <summary>The address Gateways bind when there is no pool.</summary>
     public string ListenAddress { get; init; } = "0.0.0.0";
+
+    /// <summary>
+    /// In a cluster without an address pool: each Gateway gets a Service whose ports lead to container ports of its
+    /// own, so Gateways on the same port stay apart. Null outside a cluster (listeners bind their own ports).
+    /// </summary>
+    public GatewayServiceOptions? Services { get; init; }
+}
+
+/// <summary>Where the per-Gateway Services live, which pods they select, and the container ports they may target.</summary>
+public sealed record GatewayServiceOptions
+{
+    public const string DefaultNamespace = "gateway-system";
+
+    public string Namespace { get; init; } = DefaultNamespace;
+
+    /// <summary>The gateway pods' labels (the DaemonSet's).</summary>
+    public ImmutableSortedDictionary<string, string> Selector { get; init; } =
+        ImmutableSortedDictionary<string, string>.Empty.Add("app.kubernetes.io/name", "gateway");
+
+    public PortRange ContainerPorts { get; init; } = new(20000, 29999);
+}
+
+/// <summary>An inclusive range of TCP ports.</summary>
+public readonly record struct PortRange(int First, int Last)
+{
+    public int Count => Last - First + 1;
+
+    public bool Contains(int port) => port >= First && port <= Last;
+
+    public override string ToString() => $"{First}-{Last}";
 }

@@ -93,4 +93,20 @@ public sealed class ManifestTests
 
         parsed.Errors.Should().BeEmpty();
     }
+
+    [Fact]
+    public void DaemonSet_ServiceSelector_MatchesItsOwnPodLabels()
+    {
+        var daemonSet = Documents("deploy/kubernetes").Single(d => Scalar(d.Document, "kind") == "DaemonSet").Document;
+        var container = (YamlMappingNode)((YamlSequenceNode)daemonSet["spec"]["template"]["spec"]["containers"]).Children[0];
+        var selectorArg = ((YamlSequenceNode)container["args"]).Children.OfType<YamlScalarNode>().Select(a => a.Value!)
+            .Single(a => a.StartsWith("--service-selector=", StringComparison.Ordinal));
+        var podLabels = ((YamlMappingNode)daemonSet["spec"]["template"]["metadata"]["labels"]).Children
+            .ToDictionary(p => ((YamlScalarNode)p.Key).Value!, p => ((YamlScalarNode)p.Value).Value!);
+
+        var selector = Gateway.Cli.ServiceFlags.ParseSelector(selectorArg["--service-selector=".Length..]);
+
+        selector.Should().NotBeEmpty();
+        selector.Should().OnlyContain(l => podLabels.ContainsKey(l.Key) && podLabels[l.Key] == l.Value, "each Gateway's Service must select the gateway pods");
+    }
 }

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Gateway.Model;
 using Gateway.Snapshot;
 using Gateway.Sources.Files;
+using Gateway.Translation.Addresses;
 using Gateway.Translation.Status;
 
 namespace Gateway.Translation.Tests;
@@ -41,6 +43,10 @@ public sealed class GoldenTests
 
         GoldenFile.Verify(Path.Combine(outputs, "snapshot.json"), SnapshotJson.SerializeRedacted(result.Snapshot) + "\n");
         GoldenFile.Verify(Path.Combine(outputs, "status.json"), StatusJson.ToList(result.Statuses, []).ToJsonString(StatusJson.Options) + "\n");
+        if (!result.Services.IsEmpty)
+        {
+            GoldenFile.Verify(Path.Combine(outputs, "services.json"), new JsonArray([.. result.Services.Select(GatewayServices.ToJson)]).ToJsonString(GatewayServices.Json) + "\n");
+        }
     }
 
     [Theory]
@@ -64,6 +70,7 @@ public sealed class GoldenTests
         var b = Translator.Translate(reversed, options);
         SnapshotJson.Serialize(b.Snapshot).Should().Be(SnapshotJson.Serialize(a.Snapshot));
         StatusJson.ToList(b.Statuses, []).ToJsonString().Should().Be(StatusJson.ToList(a.Statuses, []).ToJsonString());
+        string.Join("\n", b.Services.Select(s => GatewayServices.ToJson(s).ToJsonString())).Should().Be(string.Join("\n", a.Services.Select(s => GatewayServices.ToJson(s).ToJsonString())));
     }
 
     [Theory]
@@ -144,7 +151,10 @@ public sealed class GoldenTests
         return snapshot;
     }
 
-    /// <summary>An optional options.yaml holds "addressPool: a,b,c" for cases that need one.</summary>
+    /// <summary>
+    /// An optional options.yaml holds "addressPool: a,b,c" for cases that need one, or "serviceNamespace: NS" and
+    /// "containerPorts: FIRST-LAST" for per-Gateway Services.
+    /// </summary>
     private static TranslatorOptions OptionsFor(string folder)
     {
         var path = Path.Combine(folder, "options.yaml");
@@ -153,8 +163,20 @@ public sealed class GoldenTests
             return _options;
         }
 
-        var pool = File.ReadAllLines(path).Single(l => l.StartsWith("addressPool:", StringComparison.Ordinal))["addressPool:".Length..];
-        return _options with { AddressPool = [.. pool.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)] };
+        var values = File.ReadAllLines(path).Select(l => l.Split(':', 2, StringSplitOptions.TrimEntries)).ToDictionary(p => p[0], p => p[1]);
+        var options = _options;
+        if (values.TryGetValue("addressPool", out var pool))
+        {
+            options = options with { AddressPool = [.. pool.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)] };
+        }
+
+        if (values.TryGetValue("serviceNamespace", out var ns))
+        {
+            var ports = values["containerPorts"].Split('-').Select(int.Parse).ToArray();
+            options = options with { Services = new GatewayServiceOptions { Namespace = ns, ContainerPorts = new PortRange(ports[0], ports[1]) } };
+        }
+
+        return options;
     }
 
     private static string GoldenRoot() => RepoPaths.Of("test/Gateway.Translation.Tests/Golden");

@@ -26,6 +26,15 @@ public sealed record ProxyConfigSpec
     public bool? AccessLog { get; init; }
     public ProxyConfigTimeouts? Timeouts { get; init; }
     public ProxyConfigConnectionLimits? ConnectionLimits { get; init; }
+    public ProxyConfigService? Service { get; init; }
+}
+
+/// <summary>The Service made for each Gateway of the class in a cluster: its type and extra annotations (e.g. for a cloud load balancer).</summary>
+public sealed record ProxyConfigService
+{
+    /// <summary>LoadBalancer (default), NodePort or ClusterIP.</summary>
+    public string? Type { get; init; }
+    public ImmutableDictionary<string, string>? Annotations { get; init; }
 }
 
 /// <summary>Defaults for the routes of the class: request (whole request) and idle (backend inactivity).</summary>

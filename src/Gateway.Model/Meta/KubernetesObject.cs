@@ -1,4 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
+using System.Text.Json.Serialization;
+
 namespace Gateway.Model.Meta;
 
 /// <summary>Every object the gateway reads: apiVersion, kind and metadata.</summary>
@@ -9,5 +11,6 @@ public abstract record KubernetesObject
     public ObjectMeta Metadata { get; init; } = new();
 
     /// <summary>namespace/name, or name for cluster-scoped objects.</summary>
+    [JsonIgnore]
     public NamespacedName Key => new(Metadata.Namespace ?? "", Metadata.Name);
 }

@@ -13,8 +13,9 @@ internal static class Redirects
         var scheme = redirect.Scheme ?? request.Scheme;
         var host = redirect.Hostname ?? request.Host.Host;
 
-        // No port given: a new scheme implies its well-known port, otherwise the listener's port.
-        var port = redirect.Port ?? (redirect.Scheme is not null ? WellKnownPort(scheme) ?? listener.Port : listener.Port);
+        // No port given: a new scheme implies its well-known port, otherwise the port the client addressed (the
+        // Gateway listener's, not the container port a Service forwards it to).
+        var port = redirect.Port ?? (redirect.Scheme is not null ? WellKnownPort(scheme) ?? listener.PublicPort : listener.PublicPort);
         var authority = port == WellKnownPort(scheme) ? host : $"{host}:{port}";
         var path = redirect.Path is null ? request.Path.Value ?? "/" : PathRewriter.Rewrite(request.Path.Value ?? "/", matchedPrefix, redirect.Path);
 

@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
 using System.Collections.Immutable;
-using System.Text;
 using Gateway.Model.Meta;
 
 namespace Gateway.Translation.Addresses;
@@ -23,7 +22,7 @@ internal static class AddressAllocator
         var used = new HashSet<string>(taken, StringComparer.Ordinal);
         foreach (var gateway in gateways.Order())
         {
-            var start = (int)(Fnv1a(gateway.ToString()) % (uint)pool.Length);
+            var start = (int)(StableHash.Of(gateway.ToString()) % (uint)pool.Length);
             for (var i = 0; i < pool.Length; i++)
             {
                 var candidate = pool[(start + i) % pool.Length];
@@ -36,17 +35,5 @@ internal static class AddressAllocator
         }
 
         return result.ToImmutable();
-    }
-
-    // A fixed hash (string.GetHashCode is randomised per process, which would move addresses on restart).
-    private static uint Fnv1a(string text)
-    {
-        var hash = 2166136261u;
-        foreach (var b in Encoding.UTF8.GetBytes(text))
-        {
-            hash = unchecked((hash ^ b) * 16777619u);
-        }
-
-        return hash;
     }
 }

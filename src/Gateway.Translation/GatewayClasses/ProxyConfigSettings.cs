@@ -11,12 +11,13 @@ namespace Gateway.Translation.GatewayClasses;
 /// What a ProxyConfig sets on the listeners of its class, and why any value was ignored. In a cluster the CRD
 /// schema rejects bad values; from files nothing does, so a bad value is reported and left out, never fatal.
 /// </summary>
-internal sealed record ProxyConfigSettings(bool AccessLog, ListenerDefaults? Defaults, ConnectionLimits? ConnectionLimits, ImmutableArray<string> Problems)
+internal sealed record ProxyConfigSettings(
+    bool AccessLog, ListenerDefaults? Defaults, ConnectionLimits? ConnectionLimits, ProxyConfigService? Service, ImmutableArray<string> Problems)
 {
     public static ProxyConfigSettings From(ProxyConfigSpec spec)
     {
         var problems = ImmutableArray.CreateBuilder<string>();
-        return new ProxyConfigSettings(spec.AccessLog == true, TimeoutDefaults(spec.Timeouts, problems), ValidLimits(spec.ConnectionLimits, problems), problems.ToImmutable());
+        return new ProxyConfigSettings(spec.AccessLog == true, TimeoutDefaults(spec.Timeouts, problems), ValidLimits(spec.ConnectionLimits, problems), spec.Service, problems.ToImmutable());
     }
 
     /// <summary>Timeouts as listener defaults; zero means no default.</summary>

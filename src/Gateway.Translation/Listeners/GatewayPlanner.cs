@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 using System.Collections.Immutable;
+using System.Globalization;
 using System.Net;
+using Gateway.Model.Core;
 using Gateway.Model.GatewayApi;
 using Gateway.Model.Meta;
 using Gateway.Snapshot;
@@ -17,7 +19,9 @@ internal static class GatewayPlanner
     private const string IPAddressType = "IPAddress";
     private static readonly ImmutableArray<string> _routeKinds = ["HTTPRoute"];
 
-    public static List<GatewayPlan> Plan(IEnumerable<V1Gateway> gateways, TranslatorOptions options, CertificateResolver certificates)
+    /// <param name="services">The Services in the per-Gateway Services' namespace, by name (empty without them).</param>
+    public static List<GatewayPlan> Plan(IEnumerable<V1Gateway> gateways, TranslatorOptions options, CertificateResolver certificates,
+        IReadOnlyDictionary<string, V1Service> services)
     {
         // Oldest first: when two Gateways want the same address and port, the older one keeps it.
         var plans = gateways
@@ -27,6 +31,11 @@ internal static class GatewayPlanner
             .ToList();
 
         AssignAddresses(plans, options);
+        if (options.Services is { } serviceOptions)
+        {
+            AssignContainerPorts(plans, options.ControllerName, serviceOptions, services);
+        }
+
         var boundBy = new Dictionary<(string Address, int Port), NamespacedName>();
         foreach (var plan in plans)
         {
@@ -58,11 +67,19 @@ internal static class GatewayPlanner
                 continue;
             }
 
+            if (options.Services is not null)
+            {
+                // In a cluster the address belongs to the Gateway's Service (its load balancer); listeners bind ListenAddress.
+                plan.RequestedAddresses = [.. requested.Where(a => (a.Type ?? IPAddressType) == IPAddressType && !string.IsNullOrEmpty(a.Value)).Select(a => a.Value)];
+                needPool.Add(plan);
+                continue;
+            }
+
             plan.Address = address.Value;
             taken.Add(address.Value);
         }
 
-        if (options.AddressPool.IsDefaultOrEmpty)
+        if (options.AddressPool.IsDefaultOrEmpty || options.Services is not null)
         {
             needPool.ForEach(p => p.Address = options.ListenAddress);
             return;
@@ -80,6 +97,42 @@ internal static class GatewayPlanner
                 plan.AddressProblem = Conditions.False(ConditionType.Programmed, Reason.AddressNotAssigned,
                     "The gateway address range has no free address left.", generation(plan));
             }
+        }
+    }
+
+    /// <summary>Per-Gateway Services: each port of a served Gateway gets its own container port, or the Gateway gets none.</summary>
+    private static void AssignContainerPorts(List<GatewayPlan> plans, string controllerName, GatewayServiceOptions options, IReadOnlyDictionary<string, V1Service> services)
+    {
+        var served = plans.Where(p => p.Address is not null).ToList();
+        var current = new Dictionary<(NamespacedName, int), int>();
+        foreach (var plan in served)
+        {
+            if (services.GetValueOrDefault(GatewayServices.Name(plan.Key)) is { } service && GatewayServices.IsManaged(service, options, controllerName))
+            {
+                foreach (var port in service.Spec.Ports)
+                {
+                    if (int.TryParse(port.TargetPort, NumberStyles.None, CultureInfo.InvariantCulture, out var target))
+                    {
+                        current[(plan.Key, port.Port)] = target;
+                    }
+                }
+            }
+        }
+
+        var allocated = ContainerPortAllocator.Allocate(
+            [.. served.Select(p => (p.Key, (IReadOnlyList<int>)[.. p.Gateway.Spec.Listeners.Select(l => l.Port).Distinct().Order()]))],
+            options.ContainerPorts, current);
+        foreach (var plan in served)
+        {
+            if (allocated.TryGetValue(plan.Key, out var ports))
+            {
+                plan.ContainerPorts = ports;
+                continue;
+            }
+
+            plan.Address = null;
+            plan.AddressProblem = Conditions.False(ConditionType.Programmed, Reason.NoResources,
+                $"No free container port left in {options.ContainerPorts} for the listener ports of this Gateway.", plan.Gateway.Metadata.Generation);
         }
     }
 
@@ -124,11 +177,11 @@ internal static class GatewayPlanner
 
         foreach (var listener in plan.Listeners.Where(l => l.NotAccepted is null))
         {
-            var bind = (plan.Address, listener.Spec.Port);
+            var bind = (plan.Address, plan.BindPort(listener.Spec.Port));
             if (boundBy.TryGetValue(bind, out var owner) && owner != plan.Key)
             {
                 listener.NotAccepted = Conditions.False(ConditionType.Accepted, Reason.PortUnavailable,
-                    $"Gateway {owner} already listens on {plan.Address}:{listener.Spec.Port}.", generation);
+                    $"Gateway {owner} already listens on {plan.Address}:{bind.Item2}.", generation);
                 continue;
             }
 

@@ -37,17 +37,17 @@ internal static class GatewayStatusBuilder
                 : Conditions.True(ConditionType.Accepted, Reason.ListenersNotValid, "Some listeners are not valid.", generation);
         }
 
-        Condition programmed = plan.Address is null
-            ? plan.AddressProblem is { Type: ConditionType.Programmed } p
-                ? p
-                : Conditions.False(ConditionType.Programmed, Reason.Invalid, "Gateway has no usable address.", generation)
-            : usable == 0
-                ? Conditions.False(ConditionType.Programmed, Reason.Invalid, "Gateway has no valid listener.", generation)
-                : Conditions.True(ConditionType.Programmed, Reason.Programmed, "Gateway is programmed.", generation);
+        Condition programmed = plan.AddressProblem is { Type: ConditionType.Programmed } addressNotProgrammed
+            ? addressNotProgrammed
+            : plan.Address is null
+                ? Conditions.False(ConditionType.Programmed, Reason.Invalid, "Gateway has no usable address.", generation)
+                : usable == 0
+                    ? Conditions.False(ConditionType.Programmed, Reason.Invalid, "Gateway has no valid listener.", generation)
+                    : Conditions.True(ConditionType.Programmed, Reason.Programmed, "Gateway is programmed.", generation);
 
         return new GatewayStatus
         {
-            Addresses = plan.Address is null ? [] : [new GatewayAddress { Type = "IPAddress", Value = plan.Address }],
+            Addresses = plan.StatusAddresses ?? (plan.Address is null ? [] : [new GatewayAddress { Type = "IPAddress", Value = plan.Address }]),
             Conditions = [accepted, programmed],
             Listeners = [.. listeners],
         };
@@ -58,8 +58,10 @@ internal static class GatewayStatusBuilder
         yield return l.NotAccepted ?? Conditions.True(ConditionType.Accepted, Reason.Accepted, "Listener is accepted.", generation);
         yield return l.Conflict ?? Conditions.False(ConditionType.Conflicted, Reason.NoConflicts, "No conflicts.", generation);
         yield return l.UnresolvedRefs ?? Conditions.True(ConditionType.ResolvedRefs, Reason.ResolvedRefs, "All references resolved.", generation);
-        yield return l.IsUsable && l.Gateway.Address is not null
-            ? Conditions.True(ConditionType.Programmed, Reason.Programmed, "Listener is programmed.", generation)
-            : Conditions.False(ConditionType.Programmed, Reason.Invalid, "Listener is not valid.", generation);
+        yield return !l.IsUsable
+            ? Conditions.False(ConditionType.Programmed, Reason.Invalid, "Listener is not valid.", generation)
+            : l.Gateway.Address is null
+                ? Conditions.False(ConditionType.Programmed, Reason.Invalid, "The Gateway has nowhere to bind its listeners; see its Programmed condition.", generation)
+                : Conditions.True(ConditionType.Programmed, Reason.Programmed, "Listener is programmed.", generation);
     }
 }

@@ -20,6 +20,7 @@ public static class Reason
     public const string ListenersNotValid = "ListenersNotValid";
     public const string UnsupportedAddress = "UnsupportedAddress";
     public const string AddressNotAssigned = "AddressNotAssigned";
+    public const string NoResources = "NoResources";
 
     // Listener.
     public const string PortUnavailable = "PortUnavailable";

@@ -24,6 +24,9 @@ public static class CommandLine
     private static readonly Option<bool> _leaderElect = new("--leader-elect") { Description = "Elect one replica (Lease) to write status; false for a single replica.", DefaultValueFactory = _ => true, Recursive = true };
     private static readonly Option<string> _leaderElectionNamespace = new("--leader-election-namespace") { Description = "Namespace of the status-writer Lease.", DefaultValueFactory = _ => Environment.GetEnvironmentVariable("POD_NAMESPACE") ?? "gateway-system", Recursive = true };
     private static readonly Option<string> _leaderElectionName = new("--leader-election-name") { Description = "Name of the status-writer Lease.", DefaultValueFactory = _ => "gateway-status-writer", Recursive = true };
+    private static readonly Option<string> _containerPorts = new("--container-ports") { Description = "In a cluster without --gateway-addresses: the container ports the per-Gateway Services target.", DefaultValueFactory = _ => "20000-29999", Recursive = true };
+    private static readonly Option<string> _serviceNamespace = new("--service-namespace") { Description = "Namespace of the per-Gateway Services.", DefaultValueFactory = _ => Environment.GetEnvironmentVariable("POD_NAMESPACE") ?? Translation.GatewayServiceOptions.DefaultNamespace, Recursive = true };
+    private static readonly Option<string> _serviceSelector = new("--service-selector") { Description = "Labels of the gateway pods, as key=value,...: the per-Gateway Services' selector.", DefaultValueFactory = _ => "app.kubernetes.io/name=gateway", Recursive = true };
     private static readonly Option<int> _backendPort = new("--backend-port") { Description = "Port of the demo echo backend.", DefaultValueFactory = _ => DemoCommand.DefaultBackendPort };
 
     public static RootCommand Build()
@@ -33,6 +36,7 @@ public static class CommandLine
         {
             _configDir, _controllerName, _gatewayAddresses, _listenAddress, _adminAddress, _adminPort, _logFormat, _logLevel, _accessLog,
             _adminExposeAll, _kubeconfig, _inCluster, _leaderElect, _leaderElectionNamespace, _leaderElectionName,
+            _containerPorts, _serviceNamespace, _serviceSelector,
         };
         root.SetAction(async (parse, cancellationToken) =>
         {
@@ -80,6 +84,9 @@ public static class CommandLine
             LeaderElect = parse.GetValue(_leaderElect),
             LeaderElectionNamespace = parse.GetValue(_leaderElectionNamespace)!,
             LeaderElectionName = parse.GetValue(_leaderElectionName)!,
+            ContainerPorts = parse.GetValue(_containerPorts)!,
+            ServiceNamespace = parse.GetValue(_serviceNamespace)!,
+            ServiceSelector = parse.GetValue(_serviceSelector)!,
         };
         var problem = Check(options);
         if (problem is not null)
@@ -142,6 +149,16 @@ public static class CommandLine
         catch (FormatException e)
         {
             return $"--gateway-addresses {e.Message}";
+        }
+
+        try
+        {
+            _ = ServiceFlags.ParsePorts(options.ContainerPorts);
+            _ = ServiceFlags.ParseSelector(options.ServiceSelector);
+        }
+        catch (FormatException e)
+        {
+            return $"--container-ports/--service-selector: {e.Message}";
         }
 
         return null;

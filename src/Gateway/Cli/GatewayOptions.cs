@@ -29,6 +29,11 @@ public sealed class GatewayOptions
     public string LeaderElectionNamespace { get; set; } = "gateway-system";
     public string LeaderElectionName { get; set; } = "gateway-status-writer";
 
+    /// <summary>Per-Gateway Services (a cluster without --gateway-addresses): the container ports they target, their namespace and selector.</summary>
+    public string ContainerPorts { get; set; } = "20000-29999";
+    public string ServiceNamespace { get; set; } = Translation.GatewayServiceOptions.DefaultNamespace;
+    public string ServiceSelector { get; set; } = "app.kubernetes.io/name=gateway";
+
     /// <summary>The longest wait between reconnect attempts to the API server (not a flag: tests shorten it).</summary>
     public TimeSpan KubernetesMaxBackoff { get; set; } = TimeSpan.FromSeconds(30);
 
@@ -42,4 +47,7 @@ public sealed class GatewayOptions
 
     /// <summary>True when objects come from the Kubernetes API rather than a directory.</summary>
     public bool UsesKubernetes => Kubeconfig is not null || InCluster;
+
+    /// <summary>In a cluster without an address pool, each Gateway gets a Service and its listeners container ports of their own.</summary>
+    public bool UsesGatewayServices => UsesKubernetes && GatewayAddresses is null;
 }

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 using System.Diagnostics;
+using Gateway.Kubernetes;
 using Gateway.Model;
 using Gateway.Proxy;
 using Gateway.Sources;
@@ -17,6 +18,7 @@ public sealed partial class ControllerService(
     TranslatorOptions translatorOptions,
     ProxyState proxy,
     StatusStore statuses,
+    GatewayServiceStore gatewayServices,
     ControlPlaneMetrics metrics,
     ILogger<ControllerService> logger) : BackgroundService
 {
@@ -42,6 +44,7 @@ public sealed partial class ControllerService(
             var result = Translator.Translate(resources, translatorOptions, _cache);
             metrics.SetObjectCounts(resources.CountByKind());
             statuses.Update(result.Statuses);
+            gatewayServices.Update(result.Services, resources.Services);
 
             // Sources publish only when their input changed, so every snapshot is applied; comparing it with the
             // live one first would cost more (a full serialisation at 10,000 routes) than compiling it.

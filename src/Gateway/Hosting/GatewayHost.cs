@@ -56,6 +56,14 @@ public static class GatewayHost
             ControllerName = options.ControllerName,
             ListenAddress = options.ListenAddress,
             AddressPool = options.GatewayAddresses is { } range ? AddressRange.Parse(range) : [],
+            Services = options.UsesGatewayServices
+                ? new GatewayServiceOptions
+                {
+                    Namespace = options.ServiceNamespace,
+                    Selector = ServiceFlags.ParseSelector(options.ServiceSelector),
+                    ContainerPorts = ServiceFlags.ParsePorts(options.ContainerPorts),
+                }
+                : null,
         });
         if (options.UsesKubernetes)
         {
@@ -72,6 +80,7 @@ public static class GatewayHost
         services.AddSingleton<ServerCertificateSelector>();
         services.AddSingleton<ClientCertificateValidator>();
         services.AddSingleton<StatusStore>();
+        services.AddSingleton<GatewayServiceStore>();
         services.AddSingleton<ProxyMetrics>();
         services.AddSingleton<ConnectionLimiter>();
         services.AddSingleton<ControlPlaneMetrics>();
@@ -118,10 +127,23 @@ public static class GatewayHost
         });
         services.AddSingleton<LeaderElectionService>();
         services.AddHostedService(sp => sp.GetRequiredService<LeaderElectionService>());
-        services.AddSingleton(sp => new StatusWriter(
-            sp.GetRequiredService<IKubernetes>(), sp.GetRequiredService<StatusStore>(), options.ControllerName, sp.GetRequiredService<ILogger<StatusWriter>>()));
-        services.AddHostedService<StatusWriterService>();
+        services.AddSingleton(sp => new EventRecorder(sp.GetRequiredService<IKubernetes>(), options.ControllerName, sp.GetRequiredService<ILogger<EventRecorder>>()));
+        services.AddSingleton(sp => new StatusWriter(sp.GetRequiredService<IKubernetes>(), sp.GetRequiredService<StatusStore>(), options.ControllerName,
+            sp.GetRequiredService<EventRecorder>(), sp.GetRequiredService<ILogger<StatusWriter>>()));
+        AddLeaderWriter<StatusWriter, StatusStore>(services);
+        if (options.UsesGatewayServices)
+        {
+            services.AddSingleton<ServiceWriter>();
+            AddLeaderWriter<ServiceWriter, GatewayServiceStore>(services);
+        }
     }
+
+    // Not AddHostedService: it registers one hosted service per implementation type, and both writers run in a LeaderWriterService.
+    private static void AddLeaderWriter<TWriter, TChanges>(IServiceCollection services)
+        where TWriter : ILeaderWriter
+        where TChanges : IChangeNotifier =>
+        services.AddSingleton<IHostedService>(sp => new LeaderWriterService(sp.GetRequiredService<TWriter>(), sp.GetRequiredService<TChanges>(),
+            sp.GetRequiredService<LeaderElectionService>(), sp.GetRequiredService<ILogger<LeaderWriterService>>()));
 
     /// <summary>Admin pages answer only on the admin socket, never on a Gateway listener that shares its port number.</summary>
     private static bool IsAdmin(HttpContext context, GatewayOptions options)

@@ -31,6 +31,9 @@ public static class ApiPermissions
         // StatusWriter records an Event when one of our conditions changes.
         new("", "events", ["create"]),
 
+        // ServiceWriter: the per-Gateway Services, in the gateway's own namespace (it reads them through the informer above).
+        new("", "services", ["create", "patch", "delete"], Namespaced: true),
+
         // LeaderElectionService (LeaseLock), in the gateway's own namespace.
         new("coordination.k8s.io", "leases", ["get", "create", "update"], Namespaced: true),
     ];

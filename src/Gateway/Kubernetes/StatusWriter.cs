@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
 using System.Net;
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Gateway.Status;
@@ -14,8 +13,10 @@ namespace Gateway.Kubernetes;
 /// object carries, with optimistic concurrency (resourceVersion) and a retry on conflict. Writes are batched:
 /// a burst of changes becomes one pass that writes each object at most once.
 /// </summary>
-public sealed partial class StatusWriter(IKubernetes client, StatusStore store, string controllerName, ILogger<StatusWriter> logger)
+public sealed partial class StatusWriter(IKubernetes client, StatusStore store, string controllerName, EventRecorder events, ILogger<StatusWriter> logger) : ILeaderWriter
 {
+    public string What => "status";
+
     private const int ConflictRetries = 3;
     private readonly Dictionary<string, string> _written = new(StringComparer.Ordinal);
     private volatile bool _resetRequested;
@@ -65,7 +66,7 @@ public sealed partial class StatusWriter(IKubernetes client, StatusStore store, 
     {
         for (var attempt = 0; ; attempt++)
         {
-            using var get = await SendAsync(HttpMethod.Get, path, null, null, cancellationToken).ConfigureAwait(false);
+            using var get = await ApiRequests.SendAsync(client, HttpMethod.Get, path, null, null, cancellationToken).ConfigureAwait(false);
             if (get.StatusCode == HttpStatusCode.NotFound)
             {
                 return false; // Deleted meanwhile: nothing to write.
@@ -85,7 +86,7 @@ public sealed partial class StatusWriter(IKubernetes client, StatusStore store, 
                 ["metadata"] = new JsonObject { ["resourceVersion"] = live["metadata"]?["resourceVersion"]?.DeepClone() },
                 ["status"] = merged,
             };
-            using var response = await SendAsync(HttpMethod.Patch, path + "/status", patch.ToJsonString(), "application/merge-patch+json", cancellationToken).ConfigureAwait(false);
+            using var response = await ApiRequests.SendAsync(client, HttpMethod.Patch, path + "/status", patch.ToJsonString(), "application/merge-patch+json", cancellationToken).ConfigureAwait(false);
             if (response.StatusCode == HttpStatusCode.Conflict && attempt < ConflictRetries)
             {
                 continue; // Someone else wrote first: read again and merge with their write.
@@ -114,42 +115,17 @@ public sealed partial class StatusWriter(IKubernetes client, StatusStore store, 
             }
 
             var metadata = live["metadata"]!;
-            var ns = metadata["namespace"]?.GetValue<string>() ?? "default";
-            var name = metadata["name"]!.GetValue<string>();
-            var reason = condition["reason"]?.GetValue<string>() ?? type ?? "";
-            var @event = new JsonObject
+            var involvedObject = new JsonObject
             {
-                ["apiVersion"] = "v1",
-                ["kind"] = "Event",
-                ["metadata"] = new JsonObject { ["generateName"] = $"{name}.", ["namespace"] = ns },
-                ["involvedObject"] = new JsonObject
-                {
-                    ["apiVersion"] = live["apiVersion"]?.DeepClone(),
-                    ["kind"] = live["kind"]?.DeepClone(),
-                    ["name"] = name,
-                    ["namespace"] = metadata["namespace"]?.DeepClone(),
-                    ["uid"] = metadata["uid"]?.DeepClone(),
-                    ["resourceVersion"] = metadata["resourceVersion"]?.DeepClone(),
-                },
-                ["type"] = status == "False" ? "Warning" : "Normal",
-                ["reason"] = reason,
-                ["message"] = $"{scope}{type}={status}: {condition["message"]?.GetValue<string>()}".Trim(),
-                ["source"] = new JsonObject { ["component"] = controllerName },
-                ["reportingComponent"] = controllerName,
-                ["count"] = 1,
+                ["apiVersion"] = live["apiVersion"]?.DeepClone(),
+                ["kind"] = live["kind"]?.DeepClone(),
+                ["name"] = metadata["name"]?.DeepClone(),
+                ["namespace"] = metadata["namespace"]?.DeepClone(),
+                ["uid"] = metadata["uid"]?.DeepClone(),
+                ["resourceVersion"] = metadata["resourceVersion"]?.DeepClone(),
             };
-            try
-            {
-                using var response = await SendAsync(HttpMethod.Post, $"/api/v1/namespaces/{ns}/events", @event.ToJsonString(), "application/json", cancellationToken).ConfigureAwait(false);
-                if (!response.IsSuccessStatusCode)
-                {
-                    LogEventFailed(logger, reason, name, (int)response.StatusCode);
-                }
-            }
-            catch (HttpRequestException e)
-            {
-                LogEventFailed(logger, reason, name, e.StatusCode is { } code ? (int)code : 0);
-            }
+            await events.RecordAsync(involvedObject, warning: status == "False", condition["reason"]?.GetValue<string>() ?? type ?? "",
+                $"{scope}{type}={status}: {condition["message"]?.GetValue<string>()}".Trim(), cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -182,27 +158,6 @@ public sealed partial class StatusWriter(IKubernetes client, StatusStore store, 
             }
         }
     }
-
-    private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, string? body, string? contentType, CancellationToken cancellationToken)
-    {
-        var kubernetes = (k8s.Kubernetes)client;
-        using var request = new HttpRequestMessage(method, new Uri(kubernetes.BaseUri, path.TrimStart('/')));
-        if (body is not null)
-        {
-            request.Content = new StringContent(body, Encoding.UTF8);
-            request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue(contentType!);
-        }
-
-        if (kubernetes.Credentials is not null)
-        {
-            await kubernetes.Credentials.ProcessHttpRequestAsync(request, cancellationToken).ConfigureAwait(false);
-        }
-
-        return await kubernetes.HttpClient.SendAsync(request, cancellationToken).ConfigureAwait(false);
-    }
-
-    [LoggerMessage(EventId = 4003, Level = LogLevel.Debug, Message = "Could not record event {Reason} for {Name}: HTTP {Status}")]
-    private static partial void LogEventFailed(ILogger logger, string reason, string name, int status);
 
     [LoggerMessage(EventId = 4001, Level = LogLevel.Warning, Message = "Could not write the status of {Kind} {Namespace}/{Name}: {Reason}")]
     private static partial void LogWriteFailed(ILogger logger, string kind, string @namespace, string name, string reason);

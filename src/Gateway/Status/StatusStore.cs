@@ -5,7 +5,7 @@ using Gateway.Translation.Status;
 namespace Gateway.Status;
 
 /// <summary>The latest stamped status of every object: what /status serves and what the leader writes.</summary>
-public sealed class StatusStore(TimeProvider time)
+public sealed class StatusStore(TimeProvider time) : Kubernetes.IChangeNotifier
 {
     private readonly ConditionStamper _stamper = new(time);
     private readonly Lock _lock = new();

@@ -25,7 +25,8 @@ public sealed class ClusterModeTests
     public async Task KubectlApply_ServesTraffic_WritesStatus_AndSurvivesAnApiOutage()
     {
         await using var cluster = await EmulatedCluster.StartAsync();
-        await using var gateway = new GatewayUnderTest(kubeconfig: cluster.KubeconfigPath);
+        // --gateway-addresses keeps the pool mode in a cluster: the Gateway binds its own port on 127.0.0.1.
+        await using var gateway = new GatewayUnderTest(gatewayAddresses: "127.0.0.1", kubeconfig: cluster.KubeconfigPath);
         var backend = await gateway.StartBackendAsync("echo");
         var port = TestPorts.Free();
         var kubectl = new Kubectl(cluster.KubeconfigPath);

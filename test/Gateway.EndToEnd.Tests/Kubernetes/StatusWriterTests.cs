@@ -51,6 +51,13 @@ public sealed class StatusWriterTests
         return store;
     }
 
+    private static StatusWriter NewWriter(EmulatedCluster cluster, StatusStore store)
+    {
+        var client = cluster.NewClient();
+        return new StatusWriter(client, store, TranslatorOptions.DefaultControllerName,
+            new EventRecorder(client, TranslatorOptions.DefaultControllerName, NullLogger<EventRecorder>.Instance), NullLogger<StatusWriter>.Instance);
+    }
+
     private static async Task<JsonObject> GetAsync(EmulatedCluster cluster, string path)
     {
         using var http = new HttpClient();
@@ -65,7 +72,7 @@ public sealed class StatusWriterTests
         var route = await GetAsync(cluster, "apis/gateway.networking.k8s.io/v1/namespaces/default/httproutes/r");
         route["status"] = JsonNode.Parse($$"""{"parents":[{{ForeignParent}}]}""");
         cluster.Emulator.Apply(route);
-        var writer = new StatusWriter(cluster.NewClient(), Translate(Objects), TranslatorOptions.DefaultControllerName, NullLogger<StatusWriter>.Instance);
+        var writer = NewWriter(cluster, Translate(Objects));
 
         var patched = await writer.WriteAsync(CancellationToken.None);
         var again = await writer.WriteAsync(CancellationToken.None);
@@ -91,7 +98,7 @@ public sealed class StatusWriterTests
         cluster.Emulator.LoadYamlFile(RepoPaths.Of("deploy/kubernetes/proxyconfig-crd.yaml"));
         var objects = Manifests.GatewayClassWithProxyConfig("{accessLog: true}");
         cluster.Emulator.LoadYaml(objects);
-        var writer = new StatusWriter(cluster.NewClient(), Translate(objects), TranslatorOptions.DefaultControllerName, NullLogger<StatusWriter>.Instance);
+        var writer = NewWriter(cluster, Translate(objects));
 
         await writer.WriteAsync(CancellationToken.None);
 
@@ -105,11 +112,11 @@ public sealed class StatusWriterTests
     {
         await using var cluster = await EmulatedCluster.StartAsync();
         cluster.Emulator.LoadYaml(Objects);
-        await new StatusWriter(cluster.NewClient(), Translate(Objects), TranslatorOptions.DefaultControllerName, NullLogger<StatusWriter>.Instance)
+        await NewWriter(cluster, Translate(Objects))
             .WriteAsync(CancellationToken.None);
 
         // A new leader (new process): its own clock stamps new times, which must not cause rewrites.
-        var newLeader = new StatusWriter(cluster.NewClient(), Translate(Objects), TranslatorOptions.DefaultControllerName, NullLogger<StatusWriter>.Instance);
+        var newLeader = NewWriter(cluster, Translate(Objects));
 
         (await newLeader.WriteAsync(CancellationToken.None)).Should().Be(0);
     }
