@@ -50,13 +50,11 @@ public static class Translator
             .Select(c => (c.Metadata.Name, Parameters: ReferencedProxyConfigs(resources, [c]).FirstOrDefault()))
             .Where(c => c.Parameters is not null)
             .ToDictionary(c => c.Name, c => c.Parameters!.Spec, StringComparer.Ordinal);
+        // Our ProxyConfigs get a status; what it says (Connected, lastSyncTime) is a run-time fact the status store adds.
         foreach (var proxyConfig in ReferencedProxyConfigs(resources, ourClasses.Where(c => acceptedClasses.Contains(c.Metadata.Name))))
         {
             statuses.Add(new ObjectStatus($"{V1Alpha1ProxyConfig.Group}/v1alpha1", V1Alpha1ProxyConfig.KindName, proxyConfig.Metadata.Namespace,
-                proxyConfig.Metadata.Name, proxyConfig.Metadata.Generation, new ProxyConfigStatus
-                {
-                    Conditions = [Conditions.True("Connected", "InProcess", "The data plane runs in the controller's process.", proxyConfig.Metadata.Generation)],
-                }));
+                proxyConfig.Metadata.Name, proxyConfig.Metadata.Generation, new ProxyConfigStatus()));
         }
 
         var ourGateways = resources.Gateways.Where(g => acceptedClasses.Contains(g.Spec.GatewayClassName));

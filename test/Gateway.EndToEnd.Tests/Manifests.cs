@@ -13,6 +13,19 @@ internal static class Manifests
           controllerName: gateway.seed.dev/gateway-controller
         """;
 
+    /// <summary>Our GatewayClass with the ProxyConfig ns/name as its parameters; spec is YAML flow style, e.g. {accessLog: true}.</summary>
+    public static string GatewayClassWithProxyConfig(string name, string ns, string spec) => $$"""
+        apiVersion: gateway.seed.dev/v1alpha1
+        kind: ProxyConfig
+        metadata:
+          name: {{name}}
+          namespace: {{ns}}
+        spec: {{spec}}
+        ---
+        {{GatewayClass}}
+          parametersRef: {group: gateway.seed.dev, kind: ProxyConfig, name: {{name}}, namespace: {{ns}}}
+        """;
+
     public static string Gateway(string name, int port, string? hostname = null) => $"""
         apiVersion: gateway.networking.k8s.io/v1
         kind: Gateway

@@ -13,25 +13,8 @@ public sealed class ProxyConfigTests
         await using var gateway = new GatewayUnderTest();
         var backend = await gateway.StartBackendAsync("slow");
         var port = TestPorts.Free();
-        const string classWithParameters = """
-            apiVersion: gateway.seed.dev/v1alpha1
-            kind: ProxyConfig
-            metadata:
-              name: defaults
-              namespace: default
-            spec:
-              timeouts:
-                request: 300ms
-            ---
-            apiVersion: gateway.networking.k8s.io/v1
-            kind: GatewayClass
-            metadata:
-              name: gateway
-            spec:
-              controllerName: gateway.seed.dev/gateway-controller
-              parametersRef: {group: gateway.seed.dev, kind: ProxyConfig, name: defaults, namespace: default}
-            """;
-        gateway.WriteFile("all.yaml", Manifests.Join(classWithParameters, Manifests.Gateway("gw", port), Manifests.Backend("slow", backend.Port), Manifests.Route("r", "gw", "/", "slow")));
+        gateway.WriteFile("all.yaml", Manifests.Join(Manifests.GatewayClassWithProxyConfig("defaults", "default", "{timeouts: {request: 300ms}}"),
+            Manifests.Gateway("gw", port), Manifests.Backend("slow", backend.Port), Manifests.Route("r", "gw", "/", "slow")));
         await gateway.StartAsync();
 
         using var slow = new HttpRequestMessage(HttpMethod.Get, new Uri($"http://127.0.0.1:{port}/slow"));

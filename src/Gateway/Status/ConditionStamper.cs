@@ -76,8 +76,7 @@ public sealed class ConditionStamper(TimeProvider time)
                     Conditions = StampAll($"{scope}/parent/{p.ParentRef.Namespace}/{p.ParentRef.Name}/{p.ParentRef.SectionName}/{p.ParentRef.Port}", p.Conditions),
                 })],
             },
-            // The data plane applied this snapshot just now: that is the last sync.
-            ProxyConfigStatus p => p with { Conditions = StampAll(scope, p.Conditions), LastSyncTime = now },
+            ProxyConfigStatus p => p with { Conditions = StampAll(scope, p.Conditions) },
             var other => other,
         };
         return new Stamped(s with { Status = status }, times);

@@ -89,23 +89,7 @@ public sealed class StatusWriterTests
     {
         await using var cluster = await EmulatedCluster.StartAsync();
         cluster.Emulator.LoadYamlFile(RepoPaths.Of("deploy/kubernetes/proxyconfig-crd.yaml"));
-        const string objects = """
-            apiVersion: gateway.seed.dev/v1alpha1
-            kind: ProxyConfig
-            metadata:
-              name: default
-              namespace: gateway-system
-            spec:
-              accessLog: true
-            ---
-            apiVersion: gateway.networking.k8s.io/v1
-            kind: GatewayClass
-            metadata:
-              name: gateway
-            spec:
-              controllerName: gateway.seed.dev/gateway-controller
-              parametersRef: {group: gateway.seed.dev, kind: ProxyConfig, name: default, namespace: gateway-system}
-            """;
+        var objects = Manifests.GatewayClassWithProxyConfig("default", "gateway-system", "{accessLog: true}");
         cluster.Emulator.LoadYaml(objects);
         var writer = new StatusWriter(cluster.NewClient(), Translate(objects), TranslatorOptions.DefaultControllerName, NullLogger<StatusWriter>.Instance);
 
