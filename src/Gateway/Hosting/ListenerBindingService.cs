@@ -18,6 +18,9 @@ public sealed partial class ListenerBindingService(
     GatewayOptions options,
     ILogger<ListenerBindingService> logger) : IHostedService
 {
+    /// <summary>The snapshot whose listeners were last handed to Kestrel.</summary>
+    private volatile Snapshot.ProxySnapshot? _handedOver;
+
     public Task StartAsync(CancellationToken cancellationToken)
     {
         proxy.Applied += OnApplied;
@@ -35,9 +38,16 @@ public sealed partial class ListenerBindingService(
         return Task.CompletedTask;
     }
 
-    /// <summary>True when Kestrel reports every wanted listener address as bound.</summary>
+    /// <summary>True when the live snapshot's listeners were handed to Kestrel and it reports every one bound.</summary>
     public bool AllBound()
     {
+        // Until the live snapshot's listeners are handed over, the wanted list is the previous one (empty at first),
+        // and "all of nothing is bound" would make /readyz answer 200 before a single Gateway listener is up.
+        if (_handedOver != proxy.Snapshot)
+        {
+            return false;
+        }
+
         var bound = server.Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
         return endpoints.Endpoints.All(e => bound.Contains(e.Url, StringComparer.OrdinalIgnoreCase));
     }
@@ -51,6 +61,7 @@ public sealed partial class ListenerBindingService(
         }
 
         endpoints.SetEndpoints(wanted);
+        _handedOver = snapshot;
     }
 
     private bool ClashesWithAdmin(ListenerBind bind) =>
