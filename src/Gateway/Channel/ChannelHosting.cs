@@ -39,6 +39,7 @@ internal static class ChannelHosting
     {
         services.AddSingleton(options);
         services.AddSingleton<ChannelMetrics>();
-        services.AddHostedService<ConfigChannelClient>();
+        services.AddSingleton<ConfigChannelClient>();
+        services.AddHostedService(sp => sp.GetRequiredService<ConfigChannelClient>());
     }
 }

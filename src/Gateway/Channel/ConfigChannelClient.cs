@@ -21,6 +21,9 @@ public sealed partial class ConfigChannelClient(
 {
     private ChannelPosition? _serving;
 
+    /// <summary>True once the proxy gave up after --channel-max-retries and asked the host to stop.</summary>
+    public bool GaveUp { get; private set; }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var address = options.ControllerAddress ?? throw new InvalidOperationException("a proxy needs --controller-address");
@@ -71,9 +74,9 @@ public sealed partial class ConfigChannelClient(
             failures++;
             if (options.MaxRetries > 0 && failures > options.MaxRetries)
             {
-                // Giving up is for a supervisor to see: exit non-zero so it restarts or replaces this proxy.
+                // Giving up is for a supervisor to see: the process exits non-zero so it restarts or replaces this proxy.
                 LogGaveUp(logger, address, options.MaxRetries);
-                Environment.ExitCode = 1;
+                GaveUp = true;
                 lifetime.StopApplication();
                 return;
             }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 using System.CommandLine;
 using System.Net;
+using Gateway.Channel;
 using Gateway.Demo;
 using Gateway.Hosting;
 
@@ -49,7 +50,7 @@ public static class CommandLine
 
             await using var app = GatewayHost.Build(options);
             await app.RunAsync(cancellationToken).ConfigureAwait(false);
-            return Environment.ExitCode; // Non-zero when a proxy gave up on its controller.
+            return app.Services.GetService<ConfigChannelClient>()?.GaveUp == true ? 1 : 0;
         });
 
         var demo = new Command("demo", "Start the gateway with the example config and a demo echo backend, ready for curl.") { _backendPort };

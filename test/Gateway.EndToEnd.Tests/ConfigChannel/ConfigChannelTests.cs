@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 using System.Net;
+using Gateway.Channel;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using static Gateway.EndToEnd.Tests.ConfigChannel.SplitGateways;
 
 namespace Gateway.EndToEnd.Tests.ConfigChannel;
@@ -109,5 +112,19 @@ public sealed class ConfigChannelTests
         (await untrusting.Client.GetAsync(new Uri(untrusting.Admin, "/readyz"))).StatusCode.Should().Be(HttpStatusCode.ServiceUnavailable);
         (await MetricAsync(split.Controller, "gateway_channel_proxies")).Should().Be(1, "only the proxy that trusts the controller's CA got in");
         Directory.Delete(files, recursive: true);
+    }
+
+    [Fact]
+    public async Task ProxyWithMaxRetries_GivesUpAndStops_WhenTheControllerNeverAnswers()
+    {
+        await using var proxy = NewProxy(TestPorts.Free());
+        proxy.Options.Channel.MaxRetries = 2;
+        var stopped = new TaskCompletionSource();
+
+        await proxy.StartAsync(waitUntilReady: false);
+        proxy.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping.Register(() => stopped.TrySetResult());
+
+        await stopped.Task.WaitAsync(TimeSpan.FromSeconds(15));
+        proxy.Services.GetRequiredService<ConfigChannelClient>().GaveUp.Should().BeTrue();
     }
 }
