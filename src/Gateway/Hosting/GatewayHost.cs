@@ -22,7 +22,10 @@ using Serilog.Formatting.Compact;
 
 namespace Gateway.Hosting;
 
-/// <summary>Wires one process: source → translator → proxy state → Kestrel, plus the admin server.</summary>
+/// <summary>
+/// Wires one process by its role: source → translator → snapshot feed (controller side), proxy state → Kestrel (data
+/// plane side), both with the feed handed over in memory (all), and the admin server in every role.
+/// </summary>
 public static class GatewayHost
 {
     public static WebApplication Build(GatewayOptions options)
