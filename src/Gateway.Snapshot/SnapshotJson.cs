@@ -14,7 +14,16 @@ public static class SnapshotJson
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
     };
 
+    /// <summary>The same form without indentation: what the config channel sends (a third smaller at 10,000 routes).</summary>
+    private static readonly JsonSerializerOptions _compact = new(Options) { WriteIndented = false };
+
     public static string Serialize(ProxySnapshot snapshot) => JsonSerializer.Serialize(snapshot, Options);
+
+    /// <summary>The whole snapshot, private keys included: only for the config channel.</summary>
+    public static byte[] SerializeToUtf8Bytes(ProxySnapshot snapshot) => JsonSerializer.SerializeToUtf8Bytes(snapshot, _compact);
+
+    public static ProxySnapshot Deserialize(ReadOnlySpan<byte> utf8Json) =>
+        JsonSerializer.Deserialize<ProxySnapshot>(utf8Json, Options) ?? throw new JsonException("the snapshot is null");
 
     /// <summary>The snapshot without private material: certificates keep only their id and fingerprint.</summary>
     public static string SerializeRedacted(ProxySnapshot snapshot) => Serialize(snapshot with

@@ -156,12 +156,14 @@ public static class Translator
             [.. services.OrderBy(s => s.Metadata.Name, StringComparer.Ordinal)]);
     }
 
-    /// <summary>Connected (the data plane is in this process) and Accepted (False when a value was ignored, saying which).</summary>
+    /// <summary>
+    /// Accepted (False when a value was ignored, saying which). Connected and lastSyncTime are run-time facts that the
+    /// status store adds: whether proxies have the config is known only when they do.
+    /// </summary>
     private static ProxyConfigStatus StatusOf(ProxyConfigSettings settings, long? generation) => new()
     {
         Conditions =
         [
-            Conditions.True("Connected", "InProcess", "The data plane runs in the controller's process.", generation),
             settings.Problems.IsEmpty
                 ? Conditions.True(ConditionType.Accepted, Reason.Accepted, "All settings are in force.", generation)
                 : Conditions.False(ConditionType.Accepted, Reason.InvalidParameters,

@@ -16,12 +16,14 @@ internal sealed class GatewayUnderTest : IAsyncDisposable
     private WebApplication? _app;
 
     /// <param name="kubeconfig">Watch this (emulated) API server instead of a directory; status is written back.</param>
-    public GatewayUnderTest(string? gatewayAddresses = null, string? kubeconfig = null, bool leaderElect = false)
+    /// <param name="role">Controller and proxy talk over <see cref="GatewayOptions.Channel"/>, which the test sets.</param>
+    public GatewayUnderTest(string? gatewayAddresses = null, string? kubeconfig = null, bool leaderElect = false, GatewayRole role = GatewayRole.All)
     {
         _configDir = Directory.CreateTempSubdirectory("gateway-e2e-").FullName;
         Options = new GatewayOptions
         {
-            ConfigDir = kubeconfig is null ? _configDir : null,
+            Role = role,
+            ConfigDir = kubeconfig is null && role != GatewayRole.Proxy ? _configDir : null,
             Kubeconfig = kubeconfig,
             LeaderElect = leaderElect,
             LeaderElectionNamespace = "default",
@@ -74,12 +76,18 @@ internal sealed class GatewayUnderTest : IAsyncDisposable
         }
     }
 
-    public async Task StartAsync()
+    public async Task StartAsync(bool waitUntilReady = true)
     {
         _app = GatewayHost.Build(Options);
         await _app.StartAsync();
-        await Eventually.TrueAsync(async () => (await Client.GetAsync(new Uri(Admin, "/readyz"))).IsSuccessStatusCode, "the gateway is ready");
+        if (waitUntilReady)
+        {
+            await WaitUntilReadyAsync();
+        }
     }
+
+    public async Task WaitUntilReadyAsync() =>
+        await Eventually.TrueAsync(async () => (await Client.GetAsync(new Uri(Admin, "/readyz"))).IsSuccessStatusCode, "the gateway is ready");
 
     public async Task<string> GetStringAsync(string url) => await Client.GetStringAsync(new Uri(url));
 

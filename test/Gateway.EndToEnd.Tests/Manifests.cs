@@ -13,15 +13,21 @@ internal static class Manifests
           controllerName: gateway.seed.dev/gateway-controller
         """;
 
-    /// <summary>The class "gateway" with a ProxyConfig as its parameters; spec is the ProxyConfig's spec in YAML.</summary>
-    public static string GatewayClassWithProxyConfig(string spec) => Join($"""
+    /// <summary>The class "gateway" with the ProxyConfig default/defaults as its parameters; spec is the ProxyConfig's spec in YAML.</summary>
+    public static string GatewayClassWithProxyConfig(string spec) => GatewayClassWithProxyConfig("defaults", "default", spec);
+
+    /// <summary>Our GatewayClass with the ProxyConfig ns/name as its parameters; spec is YAML flow style, e.g. {accessLog: true}.</summary>
+    public static string GatewayClassWithProxyConfig(string name, string ns, string spec) => $$"""
         apiVersion: gateway.seed.dev/v1alpha1
         kind: ProxyConfig
         metadata:
-          name: defaults
-          namespace: default
-        spec: {spec}
-        """, GatewayClass + "\n  parametersRef: {group: gateway.seed.dev, kind: ProxyConfig, name: defaults, namespace: default}");
+          name: {{name}}
+          namespace: {{ns}}
+        spec: {{spec}}
+        ---
+        {{GatewayClass}}
+          parametersRef: {group: gateway.seed.dev, kind: ProxyConfig, name: {{name}}, namespace: {{ns}}}
+        """;
 
     public static string Gateway(string name, int port, string? hostname = null) => $"""
         apiVersion: gateway.networking.k8s.io/v1

@@ -27,18 +27,39 @@ internal static class TestCertificates
     /// <summary>A CA and a client certificate it signed (with its private key), for mutual TLS.</summary>
     public static (string CaPem, X509Certificate2 Client) CreateCaAndClient(string clientName)
     {
-        using var caKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var caRequest = new CertificateRequest($"CN={clientName} CA", caKey, HashAlgorithmName.SHA256);
-        caRequest.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
-        caRequest.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign, true));
         var now = DateTimeOffset.UtcNow;
-        using var ca = caRequest.CreateSelfSigned(now.AddDays(-1), now.AddDays(30));
+        using var ca = CreateCa($"{clientName} CA", now);
 
         var clientKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var clientRequest = new CertificateRequest($"CN={clientName}", clientKey, HashAlgorithmName.SHA256);
         clientRequest.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.2")], false));
         using var signed = clientRequest.Create(ca, now.AddDays(-1), now.AddDays(10), [1, 2, 3, 4]);
         return (ca.ExportCertificatePem(), signed.CopyWithPrivateKey(clientKey));
+    }
+
+    /// <summary>A CA and a serving certificate it signed for dnsName, all as PEM.</summary>
+    public static (string CaPem, string CertificatePem, string KeyPem) CreateCaAndServer(string dnsName)
+    {
+        var now = DateTimeOffset.UtcNow;
+        using var ca = CreateCa($"{dnsName} CA", now);
+
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var request = new CertificateRequest($"CN={dnsName}", key, HashAlgorithmName.SHA256);
+        var san = new SubjectAlternativeNameBuilder();
+        san.AddDnsName(dnsName);
+        request.CertificateExtensions.Add(san.Build());
+        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1")], false));
+        using var signed = request.Create(ca, now.AddDays(-1), now.AddDays(10), [5, 6, 7, 8]);
+        return (ca.ExportCertificatePem(), signed.ExportCertificatePem(), key.ExportPkcs8PrivateKeyPem());
+    }
+
+    private static X509Certificate2 CreateCa(string commonName, DateTimeOffset now)
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var request = new CertificateRequest($"CN={commonName}", key, HashAlgorithmName.SHA256);
+        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
+        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign, true));
+        return request.CreateSelfSigned(now.AddDays(-1), now.AddDays(30));
     }
 
     public static string SecretYaml(string ns, string name, string commonName, params string[] dnsNames)

@@ -5,7 +5,7 @@ using System.Text.RegularExpressions;
 namespace Gateway.Translation.Routes;
 
 /// <summary>Gateway API durations: one to four of h, m, s, ms units, as in "1h", "500ms", "1m30s", or "0s".</summary>
-internal static partial class Durations
+public static partial class Durations
 {
     public static bool TryParse(string? text, out TimeSpan duration)
     {

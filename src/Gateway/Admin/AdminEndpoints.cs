@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+using Gateway.Channel;
 using Gateway.Hosting;
 using Gateway.Proxy;
 using Gateway.Snapshot;
@@ -26,6 +27,9 @@ public static class AdminEndpoints
             case "/status" or "/config" when !MayReadDebugPages(context):
                 response.StatusCode = 403;
                 return response.WriteAsync("/status and /config answer only on loopback (start with --admin-expose-all to open them)\n");
+            case "/status" when services.GetService<StatusStore>() is null:
+                response.StatusCode = 404;
+                return response.WriteAsync("a proxy has no status: its controller serves /status\n");
             case "/status":
                 var status = StatusJson.ToList(services.GetRequiredService<StatusStore>().Current, services.GetRequiredService<IResourceSource>().Problems);
                 response.ContentType = "application/json";
@@ -33,7 +37,8 @@ public static class AdminEndpoints
             case "/config":
                 // The snapshot holds Secrets only as references, so nothing private can leak here.
                 response.ContentType = "application/json";
-                return response.WriteAsync(SnapshotJson.SerializeRedacted(services.GetRequiredService<ProxyState>().Snapshot));
+                var snapshot = services.GetService<ProxyState>()?.Snapshot ?? services.GetRequiredService<SnapshotFeed>().Current?.Snapshot ?? ProxySnapshot.Empty;
+                return response.WriteAsync(SnapshotJson.SerializeRedacted(snapshot));
             default:
                 response.StatusCode = 404;
                 return response.WriteAsync("admin pages: /healthz /readyz /metrics /status /config\n");
@@ -47,6 +52,12 @@ public static class AdminEndpoints
 
     private static (bool Ready, string Why) Readiness(IServiceProvider services)
     {
+        if (services.GetService<ProxyState>() is null)
+        {
+            // A controller: ready once it has translated a config to serve to proxies.
+            return services.GetRequiredService<SnapshotFeed>().Current is null ? (false, "not ready: no config translated yet") : (true, "ready");
+        }
+
         if (!services.GetRequiredService<ProxyState>().HasSnapshot)
         {
             return (false, "not ready: no config loaded yet");

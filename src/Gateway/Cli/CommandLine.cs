@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 using System.CommandLine;
 using System.Net;
+using Gateway.Channel;
 using Gateway.Demo;
 using Gateway.Hosting;
 
@@ -32,12 +33,18 @@ public static class CommandLine
     public static RootCommand Build()
     {
         _logFormat.AcceptOnlyFromAmong("text", "json");
+        ChannelFlags.Role.AcceptOnlyFromAmong("all", "controller", "proxy");
         var root = new RootCommand("gateway: a Kubernetes Gateway API implementation; controller and proxy in one binary.")
         {
             _configDir, _controllerName, _gatewayAddresses, _listenAddress, _adminAddress, _adminPort, _logFormat, _logLevel, _accessLog,
             _adminExposeAll, _kubeconfig, _inCluster, _leaderElect, _leaderElectionNamespace, _leaderElectionName,
             _containerPorts, _serviceNamespace, _serviceSelector,
         };
+        foreach (var option in ChannelFlags.Options)
+        {
+            root.Options.Add(option);
+        }
+
         root.SetAction(async (parse, cancellationToken) =>
         {
             if (Bind(parse) is not { } options)
@@ -45,19 +52,13 @@ public static class CommandLine
                 return 2;
             }
 
-            if (options.ConfigDir is null && !options.UsesKubernetes)
-            {
-                await Console.Error.WriteLineAsync("gateway: say where objects come from: --config-dir DIR, --kubeconfig FILE (or KUBECONFIG), or --in-cluster.").ConfigureAwait(false);
-                return 2;
-            }
-
             await using var app = GatewayHost.Build(options);
             await app.RunAsync(cancellationToken).ConfigureAwait(false);
-            return 0;
+            return app.Services.GetService<ConfigChannelClient>()?.GaveUp == true ? 1 : 0;
         });
 
         var demo = new Command("demo", "Start the gateway with the example config and a demo echo backend, ready for curl.") { _backendPort };
-        demo.SetAction(async (parse, cancellationToken) => Bind(parse, kubeconfigFromEnvironment: false) is { } options
+        demo.SetAction(async (parse, cancellationToken) => Bind(parse, demo: true) is { } options
             ? await DemoCommand.RunAsync(options, parse.GetValue(_backendPort), cancellationToken).ConfigureAwait(false)
             : 2);
         root.Subcommands.Add(demo);
@@ -65,7 +66,7 @@ public static class CommandLine
     }
 
     /// <summary>Reads and checks the flags; prints what is wrong and returns null when they cannot work.</summary>
-    private static GatewayOptions? Bind(ParseResult parse, bool kubeconfigFromEnvironment = true)
+    internal static GatewayOptions? Bind(ParseResult parse, bool demo = false, TextWriter? errors = null)
     {
         var options = new GatewayOptions
         {
@@ -79,7 +80,7 @@ public static class CommandLine
             LogLevel = parse.GetValue(_logLevel)!,
             AccessLog = parse.GetValue(_accessLog),
             AdminExposeAll = parse.GetValue(_adminExposeAll),
-            Kubeconfig = parse.GetValue(_kubeconfig) ?? KubeconfigFromEnvironment(parse, kubeconfigFromEnvironment),
+            Kubeconfig = parse.GetValue(_kubeconfig) ?? KubeconfigFromEnvironment(parse, !demo),
             InCluster = parse.GetValue(_inCluster),
             LeaderElect = parse.GetValue(_leaderElect),
             LeaderElectionNamespace = parse.GetValue(_leaderElectionNamespace)!,
@@ -88,22 +89,49 @@ public static class CommandLine
             ServiceNamespace = parse.GetValue(_serviceNamespace)!,
             ServiceSelector = parse.GetValue(_serviceSelector)!,
         };
-        var problem = Check(options);
+        if (!demo)
+        {
+            options.Role = ChannelFlags.ParseRole(parse);
+        }
+
+        var problem = (demo ? null : CheckRole(parse, options) ?? ChannelFlags.Bind(parse, options)) ?? Check(options);
         if (problem is not null)
         {
-            Console.Error.WriteLine($"gateway: {problem}");
+            (errors ?? Console.Error).WriteLine($"gateway: {problem}");
             return null;
         }
 
         return options;
     }
 
-    /// <summary>KUBECONFIG counts as an explicit choice only when no other source was named on the command line.</summary>
+    /// <summary>
+    /// KUBECONFIG counts as an explicit choice only when no other source was named on the command line, and never
+    /// for a proxy, which reads no objects.
+    /// </summary>
     private static string? KubeconfigFromEnvironment(ParseResult parse, bool allowed) =>
-        allowed && !parse.GetValue(_inCluster) && parse.GetValue(_configDir) is null
+        allowed && !parse.GetValue(_inCluster) && parse.GetValue(_configDir) is null && parse.GetValue(ChannelFlags.Role) != "proxy"
             && Environment.GetEnvironmentVariable("KUBECONFIG") is { Length: > 0 } fromEnvironment
             ? fromEnvironment
             : null;
+
+    /// <summary>Flags that only one side reads are refused on the other, rather than silently ignored.</summary>
+    private static string? CheckRole(ParseResult parse, GatewayOptions options)
+    {
+        Option[] controllerSide = [_configDir, _kubeconfig, _inCluster, _controllerName, _gatewayAddresses, _listenAddress, _leaderElect, _leaderElectionNamespace, _leaderElectionName];
+        if (options.Role == GatewayRole.Proxy && controllerSide.FirstOrDefault(o => ChannelFlags.IsGiven(parse, o)) is { } flag)
+        {
+            return $"{flag.Name} is read by the controller; a proxy gets its config from --controller-address";
+        }
+
+        if (options.Role != GatewayRole.Proxy && options.ConfigDir is null && !options.UsesKubernetes)
+        {
+            return "say where objects come from: --config-dir DIR, --kubeconfig FILE (or KUBECONFIG), or --in-cluster";
+        }
+
+        return options.Role == GatewayRole.Controller && ChannelFlags.IsGiven(parse, _accessLog)
+            ? "--access-log is a data-plane flag; a controller serves no traffic"
+            : null;
+    }
 
     private static string? Check(GatewayOptions options)
     {

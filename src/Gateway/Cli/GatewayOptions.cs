@@ -1,10 +1,30 @@
 // SPDX-License-Identifier: Apache-2.0
+using Gateway.Channel;
+
 namespace Gateway.Cli;
+
+/// <summary>What one process runs: everything, or one side of the config channel.</summary>
+public enum GatewayRole
+{
+    /// <summary>Controller and data plane in one process; the snapshot is handed over in memory.</summary>
+    All,
+
+    /// <summary>Source, translator and status; serves snapshots to proxies and binds no Gateway listener.</summary>
+    Controller,
+
+    /// <summary>Data plane only: serves what the controller at --controller-address sends.</summary>
+    Proxy,
+}
 
 /// <summary>Everything the command line sets (startup only).</summary>
 public sealed class GatewayOptions
 {
     public const int DefaultAdminPort = 9901;
+
+    public GatewayRole Role { get; set; } = GatewayRole.All;
+
+    /// <summary>The config channel (roles controller and proxy).</summary>
+    public ConfigChannelOptions Channel { get; set; } = new();
 
     public string? ConfigDir { get; set; }
     public string ControllerName { get; set; } = Translation.TranslatorOptions.DefaultControllerName;

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 using System.Diagnostics;
+using Gateway.Channel;
 using Gateway.Kubernetes;
 using Gateway.Model;
-using Gateway.Proxy;
 using Gateway.Sources;
 using Gateway.Status;
 using Gateway.Translation;
@@ -10,13 +10,13 @@ using Gateway.Translation;
 namespace Gateway.Hosting;
 
 /// <summary>
-/// The control loop: every snapshot from the source is translated, the proxy snapshot goes live (with a new
-/// version when its content changed) and the statuses go to the status store.
+/// The control loop: every snapshot from the source is translated, the proxy snapshot is published with a new
+/// version (to the in-process data plane or the config channel) and the statuses go to the status store.
 /// </summary>
 public sealed partial class ControllerService(
     IResourceSource source,
     TranslatorOptions translatorOptions,
-    ProxyState proxy,
+    SnapshotFeed feed,
     StatusStore statuses,
     GatewayServiceStore gatewayServices,
     ControlPlaneMetrics metrics,
@@ -49,7 +49,7 @@ public sealed partial class ControllerService(
             // Sources publish only when their input changed, so every snapshot is applied; comparing it with the
             // live one first would cost more (a full serialisation at 10,000 routes) than compiling it.
             var snapshot = result.Snapshot with { Version = ++_version };
-            proxy.Apply(snapshot);
+            feed.Publish(snapshot);
             var elapsed = Stopwatch.GetElapsedTime(started);
             metrics.RecordApply("applied", elapsed);
             LogApplied(logger, snapshot.Version, snapshot.Listeners.Length, snapshot.Clusters.Length, elapsed.TotalMilliseconds);
@@ -65,7 +65,7 @@ public sealed partial class ControllerService(
     }
 
     [LoggerMessage(EventId = 3001, Level = LogLevel.Information,
-        Message = "Applied config version {Version}: {Listeners} listeners, {Clusters} clusters in {ElapsedMs:0.0} ms")]
+        Message = "Published config version {Version}: {Listeners} listeners, {Clusters} clusters in {ElapsedMs:0.0} ms")]
     private static partial void LogApplied(ILogger logger, long version, int listeners, int clusters, double elapsedMs);
 
     [LoggerMessage(EventId = 3002, Level = LogLevel.Error, Message = "Translation failed; the last good config stays live")]

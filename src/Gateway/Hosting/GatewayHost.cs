@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 using System.Net;
 using Gateway.Admin;
+using Gateway.Channel;
 using Gateway.Cli;
 using Gateway.Kubernetes;
 using Gateway.Proxy;
@@ -21,36 +22,120 @@ using Serilog.Formatting.Compact;
 
 namespace Gateway.Hosting;
 
-/// <summary>Wires one process: source → translator → proxy state → Kestrel, plus the admin server.</summary>
+/// <summary>
+/// Wires one process by its role: source → translator → snapshot feed (controller side), proxy state → Kestrel (data
+/// plane side), both with the feed handed over in memory (all), and the admin server in every role.
+/// </summary>
 public static class GatewayHost
 {
     public static WebApplication Build(GatewayOptions options)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });
         ConfigureLogging(builder, options);
+        var dataPlane = options.Role != GatewayRole.Controller;
+        var controlPlane = options.Role != GatewayRole.Proxy;
 
         var endpoints = new ListenerEndpointsSource();
         builder.WebHost.ConfigureKestrel((context, kestrel) =>
         {
             kestrel.AddServerHeader = false;
-            var certificates = kestrel.ApplicationServices.GetRequiredService<ServerCertificateSelector>();
-            var clientValidation = kestrel.ApplicationServices.GetRequiredService<ClientCertificateValidator>();
-            kestrel.ConfigureHttpsDefaults(https =>
+            if (dataPlane)
             {
-                https.ServerCertificateSelector = certificates.Select;
-                https.OnAuthenticate = clientValidation.OnAuthenticate;
-            });
-            kestrel.Listen(IPAddress.Parse(options.AdminAddress), options.AdminPort);
+                var certificates = kestrel.ApplicationServices.GetRequiredService<ServerCertificateSelector>();
+                var clientValidation = kestrel.ApplicationServices.GetRequiredService<ClientCertificateValidator>();
+                kestrel.ConfigureHttpsDefaults(https =>
+                {
+                    https.ServerCertificateSelector = certificates.Select;
+                    https.OnAuthenticate = clientValidation.OnAuthenticate;
+                });
+            }
 
-            // After the admin endpoint, so only Gateway sockets (bound from configuration) get connection limits.
-            kestrel.ConfigureEndpointDefaults(kestrel.ApplicationServices.GetRequiredService<ConnectionLimiter>().Attach);
-            kestrel.Configure(new ConfigurationBuilder().Add(endpoints).Build(), reloadOnChange: true);
+            kestrel.Listen(IPAddress.Parse(options.AdminAddress), options.AdminPort);
+            if (dataPlane)
+            {
+                // After the admin endpoint, so only Gateway sockets (bound from configuration) get connection limits.
+                kestrel.ConfigureEndpointDefaults(kestrel.ApplicationServices.GetRequiredService<ConnectionLimiter>().Attach);
+                kestrel.Configure(new ConfigurationBuilder().Add(endpoints).Build(), reloadOnChange: true);
+            }
+            else
+            {
+                ChannelHosting.ListenForProxies(kestrel, options.Channel);
+            }
         });
 
         var services = builder.Services;
         services.AddSingleton(options);
-        services.AddSingleton(endpoints);
         services.AddSingleton(TimeProvider.System);
+        if (dataPlane)
+        {
+            AddDataPlane(services, options, endpoints);
+        }
+
+        if (controlPlane)
+        {
+            AddControlPlane(services, options);
+        }
+
+        switch (options.Role)
+        {
+            case GatewayRole.All:
+                // The in-process channel: each published snapshot goes live on the control loop's thread.
+                services.AddSingleton(sp =>
+                {
+                    var feed = new SnapshotFeed();
+                    feed.Published += sp.GetRequiredService<ProxyState>().Apply;
+                    return feed;
+                });
+                break;
+            case GatewayRole.Controller:
+                services.AddSingleton<SnapshotFeed>();
+                ChannelHosting.AddServer(services);
+                break;
+            case GatewayRole.Proxy:
+                ChannelHosting.AddClient(services, options.Channel);
+                break;
+        }
+
+        services.AddOpenTelemetry().WithMetrics(metrics => metrics
+            .AddMeter(ProxyMetrics.MeterName, ControlPlaneMetrics.MeterName, ChannelMetrics.MeterName)
+            .AddPrometheusExporter());
+
+        var app = builder.Build();
+        app.MapWhen(context => IsAdmin(context, options), admin =>
+        {
+            admin.UseOpenTelemetryPrometheusScrapingEndpoint();
+            admin.Run(AdminEndpoints.HandleAsync);
+        });
+        if (dataPlane)
+        {
+            app.UseMiddleware<GatewayProxyMiddleware>();
+        }
+        else
+        {
+            app.MapGrpcService<ConfigChannelService>();
+        }
+
+        return app;
+    }
+
+    /// <summary>Gateway listeners, TLS, routing and forwarding: roles all and proxy.</summary>
+    private static void AddDataPlane(IServiceCollection services, GatewayOptions options, ListenerEndpointsSource endpoints)
+    {
+        services.AddSingleton(endpoints);
+        services.AddSingleton<ProxyState>();
+        services.AddSingleton<ServerCertificateSelector>();
+        services.AddSingleton<ClientCertificateValidator>();
+        services.AddSingleton<ProxyMetrics>();
+        services.AddSingleton<ConnectionLimiter>();
+        services.Configure<ProxyOptions>(p => p.AccessLog = options.AccessLog);
+        services.AddHttpForwarder();
+        services.AddHostedService<ListenerBindingService>();
+        services.AddHostedService<MemoryTrimService>();
+    }
+
+    /// <summary>Source, translator and status: roles all and controller.</summary>
+    private static void AddControlPlane(IServiceCollection services, GatewayOptions options)
+    {
         services.AddSingleton(new TranslatorOptions
         {
             ControllerName = options.ControllerName,
@@ -76,31 +161,11 @@ public static class GatewayHost
                 sp.GetRequiredService<ILogger<DirectorySource>>()));
         }
 
-        services.AddSingleton<ProxyState>();
-        services.AddSingleton<ServerCertificateSelector>();
-        services.AddSingleton<ClientCertificateValidator>();
+        // A controller's ProxyRegistry tells the store what ProxyConfig status says; without one it is in process.
         services.AddSingleton<StatusStore>();
         services.AddSingleton<GatewayServiceStore>();
-        services.AddSingleton<ProxyMetrics>();
-        services.AddSingleton<ConnectionLimiter>();
         services.AddSingleton<ControlPlaneMetrics>();
-        services.Configure<ProxyOptions>(p => p.AccessLog = options.AccessLog);
-        services.AddHttpForwarder();
-        services.AddHostedService<ListenerBindingService>();
         services.AddHostedService<ControllerService>();
-        services.AddHostedService<MemoryTrimService>();
-        services.AddOpenTelemetry().WithMetrics(metrics => metrics
-            .AddMeter(ProxyMetrics.MeterName, ControlPlaneMetrics.MeterName)
-            .AddPrometheusExporter());
-
-        var app = builder.Build();
-        app.MapWhen(context => IsAdmin(context, options), admin =>
-        {
-            admin.UseOpenTelemetryPrometheusScrapingEndpoint();
-            admin.Run(AdminEndpoints.HandleAsync);
-        });
-        app.UseMiddleware<GatewayProxyMiddleware>();
-        return app;
     }
 
     /// <summary>

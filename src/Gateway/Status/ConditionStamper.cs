@@ -98,8 +98,7 @@ public sealed class ConditionStamper(TimeProvider time)
                     }),
                 ],
             },
-            // The data plane applied this snapshot just now: that is the last sync.
-            ProxyConfigStatus p => p with { Conditions = StampAll(p.Conditions, (previous as ProxyConfigStatus)?.Conditions), LastSyncTime = now },
+            ProxyConfigStatus p => p with { Conditions = StampAll(p.Conditions, (previous as ProxyConfigStatus)?.Conditions) },
             var other => other,
         };
         return s with { Status = status };

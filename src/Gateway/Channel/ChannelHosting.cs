@@ -1,0 +1,45 @@
+// SPDX-License-Identifier: Apache-2.0
+using System.IO.Compression;
+using System.Security.Cryptography.X509Certificates;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+
+namespace Gateway.Channel;
+
+/// <summary>How the config channel is wired into a controller (server) or a proxy (client) process.</summary>
+internal static class ChannelHosting
+{
+    /// <summary>The channel's own Kestrel endpoint: HTTP/2 only, TLS from the certificate files when given.</summary>
+    public static void ListenForProxies(KestrelServerOptions kestrel, ConfigChannelOptions options)
+    {
+        // A proxy that vanished without closing its connection is noticed by the pings and counted as gone.
+        kestrel.Limits.Http2.KeepAlivePingDelay = options.Keepalive;
+        kestrel.Limits.Http2.KeepAlivePingTimeout = options.Keepalive;
+        kestrel.Listen(options.Listen, listen =>
+        {
+            listen.Protocols = HttpProtocols.Http2;
+            if (options.UsesTls)
+            {
+                listen.UseHttps(X509Certificate2.CreateFromPemFile(options.CertificateFile!, options.KeyFile));
+            }
+        });
+    }
+
+    public static void AddServer(IServiceCollection services)
+    {
+        services.AddGrpc(grpc =>
+        {
+            // Snapshots are JSON and compress well; proxies accept gzip out of the box.
+            grpc.ResponseCompressionAlgorithm = "gzip";
+            grpc.ResponseCompressionLevel = CompressionLevel.Fastest;
+        });
+        services.AddSingleton<ProxyRegistry>();
+    }
+
+    public static void AddClient(IServiceCollection services, ConfigChannelOptions options)
+    {
+        services.AddSingleton(options);
+        services.AddSingleton<ChannelMetrics>();
+        services.AddSingleton<ConfigChannelClient>();
+        services.AddHostedService(sp => sp.GetRequiredService<ConfigChannelClient>());
+    }
+}

@@ -1,0 +1,145 @@
+// SPDX-License-Identifier: Apache-2.0
+using System.CommandLine;
+using System.Net;
+using Gateway.Channel;
+using Gateway.Translation.Routes;
+
+namespace Gateway.Cli;
+
+/// <summary>--role and the config channel's flags (they mirror ProxyConfig spec.channel.grpc), and which role each belongs to.</summary>
+internal static class ChannelFlags
+{
+    public static readonly Option<string> Role = new("--role") { Description = "all (controller and data plane in one process), controller (serves the config channel, binds no Gateway listener) or proxy (data plane fed by --controller-address).", DefaultValueFactory = _ => "all" };
+    public static readonly Option<string> Listen = new("--channel-listen") { Description = "Controller: ADDRESS:PORT to serve the config channel on.", DefaultValueFactory = _ => $"0.0.0.0:{ConfigChannelOptions.DefaultPort}" };
+    public static readonly Option<string?> Certificate = new("--channel-cert") { Description = "Controller: PEM certificate file for the channel's TLS (with --channel-key)." };
+    public static readonly Option<string?> Key = new("--channel-key") { Description = "Controller: PEM private key file for --channel-cert." };
+    public static readonly Option<bool> Plaintext = new("--channel-plaintext") { Description = "Allow an unencrypted channel on a non-loopback address; snapshots hold TLS private keys, so only inside a trusted network." };
+    public static readonly Option<string?> ControllerAddress = new("--controller-address") { Description = "Proxy: the controller's channel, http://HOST:PORT (plaintext) or https://HOST:PORT." };
+    public static readonly Option<string?> Ca = new("--channel-ca") { Description = "Proxy: PEM CA bundle the controller's certificate must chain to (system roots otherwise)." };
+    public static readonly Option<string?> ServerName = new("--channel-server-name") { Description = "Proxy: the name the controller's certificate must carry (the address's host otherwise)." };
+    public static readonly Option<bool> InsecureSkipVerify = new("--channel-insecure-skip-verify") { Description = "Proxy: accept any controller certificate (testing only)." };
+    public static readonly Option<string> NodeId = new("--node-id") { Description = "Proxy: its name in the controller's logs and counts (the pod name in a cluster).", DefaultValueFactory = _ => Environment.MachineName };
+    public static readonly Option<string> ConnectTimeout = new("--channel-connect-timeout") { Description = "Proxy: time allowed to connect to the controller (e.g. 5s).", DefaultValueFactory = _ => "5s" };
+    public static readonly Option<string> Keepalive = new("--channel-keepalive") { Description = "HTTP/2 ping interval on the channel; a peer silent for as long again is gone.", DefaultValueFactory = _ => "30s" };
+    public static readonly Option<int> MaxRetries = new("--channel-max-retries") { Description = "Proxy: consecutive failed attempts before it exits non-zero; 0 retries forever.", DefaultValueFactory = _ => 0 };
+    public static readonly Option<string> RetryBackoff = new("--channel-retry-backoff") { Description = "Proxy: the first reconnect waits a random time up to this; it doubles per failure, up to 30s.", DefaultValueFactory = _ => "500ms" };
+
+    public static Option[] Options => [Role, Listen, Certificate, Key, Plaintext, ControllerAddress, Ca, ServerName, InsecureSkipVerify, NodeId, ConnectTimeout, Keepalive, MaxRetries, RetryBackoff];
+
+    private static readonly Option[] _controllerOnly = [Listen, Certificate, Key];
+    private static readonly Option[] _proxyOnly = [ControllerAddress, Ca, ServerName, InsecureSkipVerify, NodeId, ConnectTimeout, MaxRetries, RetryBackoff];
+    private static readonly Option[] _splitOnly = [Keepalive, Plaintext];
+
+    public static GatewayRole ParseRole(ParseResult parse) => Enum.Parse<GatewayRole>(parse.GetValue(Role)!, ignoreCase: true);
+
+    /// <summary>Sets the channel options for options.Role; returns what is wrong, or null.</summary>
+    public static string? Bind(ParseResult parse, GatewayOptions options)
+    {
+        var wrongRole = _controllerOnly.Where(o => options.Role != GatewayRole.Controller).Select(o => (o, "--role controller"))
+            .Concat(_proxyOnly.Where(o => options.Role != GatewayRole.Proxy).Select(o => (o, "--role proxy")))
+            .Concat(_splitOnly.Where(o => options.Role == GatewayRole.All).Select(o => (o, "--role controller or proxy")))
+            .FirstOrDefault(x => IsGiven(parse, x.o));
+        if (wrongRole.o is not null)
+        {
+            return $"{wrongRole.o.Name} is a flag of {wrongRole.Item2}";
+        }
+
+        var channel = options.Channel;
+        channel.CertificateFile = parse.GetValue(Certificate);
+        channel.KeyFile = parse.GetValue(Key);
+        channel.CaFile = parse.GetValue(Ca);
+        channel.ServerName = parse.GetValue(ServerName);
+        channel.InsecureSkipVerify = parse.GetValue(InsecureSkipVerify);
+        channel.NodeId = parse.GetValue(NodeId)!;
+        channel.MaxRetries = parse.GetValue(MaxRetries);
+        return Duration(parse, ConnectTimeout, t => channel.ConnectTimeout = t)
+            ?? Duration(parse, Keepalive, t => channel.Keepalive = t)
+            ?? Duration(parse, RetryBackoff, t => channel.RetryBackoff = t)
+            ?? (channel.MaxRetries < 0 ? $"--channel-max-retries {channel.MaxRetries} is negative" : null)
+            ?? options.Role switch
+            {
+                GatewayRole.Controller => CheckController(parse, options),
+                GatewayRole.Proxy => CheckProxy(parse, channel),
+                _ => null,
+            };
+    }
+
+    /// <summary>True when the flag is on the command line (not just its default).</summary>
+    public static bool IsGiven(ParseResult parse, Option option) => parse.GetResult(option) is { Implicit: false };
+
+    private static string? CheckController(ParseResult parse, GatewayOptions options)
+    {
+        var channel = options.Channel;
+        var listen = parse.GetValue(Listen)!;
+        if (!IPEndPoint.TryParse(listen, out var endpoint) || endpoint.Port == 0)
+        {
+            return $"--channel-listen {listen} is not ADDRESS:PORT";
+        }
+
+        channel.Listen = endpoint;
+        if (endpoint.Port == options.AdminPort)
+        {
+            return $"--channel-listen {listen} and the admin server want the same port";
+        }
+
+        if ((channel.CertificateFile is null) != (channel.KeyFile is null))
+        {
+            return "--channel-cert and --channel-key go together";
+        }
+
+        if (new[] { channel.CertificateFile, channel.KeyFile }.FirstOrDefault(f => f is not null && !File.Exists(f)) is { } missing)
+        {
+            return $"{missing} does not exist";
+        }
+
+        return !channel.UsesTls && !IPAddress.IsLoopback(endpoint.Address) && !parse.GetValue(Plaintext)
+            ? $"--channel-listen {listen} without --channel-cert would send snapshots, TLS private keys included, in the clear; add --channel-plaintext to allow that inside a trusted network"
+            : null;
+    }
+
+    private static string? CheckProxy(ParseResult parse, ConfigChannelOptions channel)
+    {
+        if (parse.GetValue(ControllerAddress) is not { } address)
+        {
+            return "--role proxy needs --controller-address http://HOST:PORT or https://HOST:PORT";
+        }
+
+        if (!Uri.TryCreate(address, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps) || uri.AbsolutePath != "/")
+        {
+            return $"--controller-address {address} is not http://HOST:PORT or https://HOST:PORT";
+        }
+
+        channel.ControllerAddress = uri;
+        if (uri.Scheme == Uri.UriSchemeHttp)
+        {
+            if (new Option[] { Ca, ServerName, InsecureSkipVerify }.FirstOrDefault(o => IsGiven(parse, o)) is { } tlsFlag)
+            {
+                return $"{tlsFlag.Name} needs an https:// --controller-address";
+            }
+
+            if (!uri.IsLoopback && !parse.GetValue(Plaintext))
+            {
+                return $"--controller-address {address} is plaintext to another host; use https:// or add --channel-plaintext inside a trusted network";
+            }
+        }
+
+        if (channel.InsecureSkipVerify && channel.CaFile is not null)
+        {
+            return "--channel-ca and --channel-insecure-skip-verify are alternatives; choose one";
+        }
+
+        return channel.CaFile is { } ca && !File.Exists(ca) ? $"--channel-ca {ca} does not exist" : null;
+    }
+
+    private static string? Duration(ParseResult parse, Option<string> option, Action<TimeSpan> set)
+    {
+        var text = parse.GetValue(option)!;
+        if (!Durations.TryParse(text, out var value) || value <= TimeSpan.Zero)
+        {
+            return $"{option.Name} {text} is not a positive duration like 500ms, 5s or 1m";
+        }
+
+        set(value);
+        return null;
+    }
+}
