@@ -26,8 +26,14 @@ public static class SnapshotJson
         JsonSerializer.Deserialize<ProxySnapshot>(utf8Json, Options) ?? throw new JsonException("the snapshot is null");
 
     /// <summary>The snapshot without private material: certificates keep only their id and fingerprint.</summary>
-    public static string SerializeRedacted(ProxySnapshot snapshot) => Serialize(snapshot with
+    public static string SerializeRedacted(ProxySnapshot snapshot) => Serialize(Redacted(snapshot));
+
+    /// <summary>As <see cref="SerializeRedacted"/>, written to a stream as it goes (10,000 routes are megabytes of JSON).</summary>
+    public static Task SerializeRedactedAsync(Stream stream, ProxySnapshot snapshot, CancellationToken cancellationToken) =>
+        JsonSerializer.SerializeAsync(stream, Redacted(snapshot), Options, cancellationToken);
+
+    private static ProxySnapshot Redacted(ProxySnapshot snapshot) => snapshot with
     {
         Certificates = [.. snapshot.Certificates.Select(c => c with { CertificatePem = null, PrivateKeyPem = null })],
-    });
+    };
 }

@@ -26,7 +26,7 @@ public sealed partial class DirectorySource : IResourceSource, IDisposable
     {
         _directory = Path.GetFullPath(directory);
         _logger = logger;
-        _debounce = debounce ?? TimeSpan.FromMilliseconds(20);
+        _debounce = debounce ?? TimeSpan.FromMilliseconds(5);
         _rescanInterval = rescanInterval ?? TimeSpan.FromSeconds(2);
     }
 

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 using System.Collections.Immutable;
+using System.Runtime.InteropServices;
 using Gateway.Translation.Ordering;
 
 namespace Gateway.Translation.Listeners;
@@ -26,23 +27,23 @@ internal struct HostRoutes
         _single = default;
     }
 
-    /// <summary>The entries in precedence order.</summary>
-    public readonly IReadOnlyList<RouteEntry> InPrecedenceOrder()
+    /// <summary>The entries in precedence order (a span, so the common single-route case allocates nothing).</summary>
+    public readonly ReadOnlySpan<RouteEntry> InPrecedenceOrder()
     {
         if (_many is not null)
         {
             _many.Sort(RoutePrecedence.Instance);
-            return _many;
+            return CollectionsMarshal.AsSpan(_many);
         }
 
         for (var i = 1; i < _single.Length; i++)
         {
             if (RoutePrecedence.Instance.Compare(_single[i - 1], _single[i]) > 0)
             {
-                return [.. _single.Sort(RoutePrecedence.Instance)];
+                return _single.Sort(RoutePrecedence.Instance).AsSpan();
             }
         }
 
-        return _single.IsDefault ? [] : _single;
+        return _single.IsDefault ? [] : _single.AsSpan();
     }
 }

@@ -67,7 +67,7 @@ internal static class VirtualHostBuilder
             return previous;
         }
 
-        var routes = new Route[entries.Count];
+        var routes = new Route[entries.Length];
         for (var i = 0; i < routes.Length; i++)
         {
             routes[i] = entries[i].Route;
@@ -76,9 +76,9 @@ internal static class VirtualHostBuilder
         return new VirtualHost { Hostname = hostname, Routes = ImmutableCollectionsMarshal.AsImmutableArray(routes) };
     }
 
-    private static bool SameRoutes(ImmutableArray<Route> routes, IReadOnlyList<RouteEntry> entries)
+    private static bool SameRoutes(ImmutableArray<Route> routes, ReadOnlySpan<RouteEntry> entries)
     {
-        if (routes.Length != entries.Count)
+        if (routes.Length != entries.Length)
         {
             return false;
         }

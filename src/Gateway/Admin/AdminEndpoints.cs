@@ -1,4 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using Gateway.Channel;
 using Gateway.Hosting;
 using Gateway.Proxy;
@@ -33,15 +35,62 @@ public static class AdminEndpoints
             case "/status":
                 var status = StatusJson.ToList(services.GetRequiredService<StatusStore>().Current, services.GetRequiredService<IResourceSource>().Problems);
                 response.ContentType = "application/json";
-                return response.WriteAsync(status.ToJsonString(StatusJson.Options));
+                return WriteJsonAsync(response, status);
             case "/config":
                 // The snapshot holds Secrets only as references, so nothing private can leak here.
                 response.ContentType = "application/json";
                 var snapshot = services.GetService<ProxyState>()?.Snapshot ?? services.GetRequiredService<SnapshotFeed>().Current?.Snapshot ?? ProxySnapshot.Empty;
-                return response.WriteAsync(SnapshotJson.SerializeRedacted(snapshot));
+                return SnapshotJson.SerializeRedactedAsync(response.Body, snapshot, context.RequestAborted);
             default:
                 response.StatusCode = 404;
                 return response.WriteAsync("admin pages: /healthz /readyz /metrics /status /config\n");
+        }
+    }
+
+    /// <summary>
+    /// Writes the JSON to the response as it goes, an array element at a time, never as one string or buffer:
+    /// at 10,000 routes it is megabytes, and memory taken for one admin page would stay with the process.
+    /// </summary>
+    private static async Task WriteJsonAsync(HttpResponse response, JsonObject json)
+    {
+        var cancellationToken = response.HttpContext.RequestAborted;
+        await using var writer = new Utf8JsonWriter(response.Body, new JsonWriterOptions { Indented = true, Encoder = StatusJson.Options.Encoder });
+        writer.WriteStartObject();
+        foreach (var (name, value) in json)
+        {
+            writer.WritePropertyName(name);
+            if (value is not JsonArray array)
+            {
+                WriteValue(writer, value);
+                continue;
+            }
+
+            writer.WriteStartArray();
+            foreach (var element in array)
+            {
+                WriteValue(writer, element);
+                if (writer.BytesPending > 32 * 1024)
+                {
+                    await writer.FlushAsync(cancellationToken).ConfigureAwait(false);
+                }
+            }
+
+            writer.WriteEndArray();
+        }
+
+        writer.WriteEndObject();
+        await writer.FlushAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private static void WriteValue(Utf8JsonWriter writer, JsonNode? value)
+    {
+        if (value is null)
+        {
+            writer.WriteNullValue();
+        }
+        else
+        {
+            value.WriteTo(writer, StatusJson.Options);
         }
     }
 
