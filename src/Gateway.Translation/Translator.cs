@@ -22,6 +22,10 @@ namespace Gateway.Translation;
 public static class Translator
 {
     public const string GatewayApiVersion = "gateway.networking.k8s.io/v1";
+    private const string GRPCRouteKind = "GRPCRoute";
+
+    /// <summary>What a route of a kind we do not serve contributes: nothing to route, nothing unresolved.</summary>
+    private static readonly RouteVerdict _notServed = new([], null, null, null);
 
     public static TranslationResult Translate(ResourceSnapshot resources, TranslatorOptions options, TranslationCache? cache = null)
     {
@@ -122,6 +126,21 @@ public static class Translator
 
         cache?.Replace(nextCache);
 
+        // GRPCRoute is watched but not served yet: no listener lists it among its supported kinds, so a GRPCRoute
+        // that names one of our Gateways gets the upstream answer for that (Accepted=False/NotAllowedByListeners)
+        // instead of no status at all.
+        var grpcRouteStatuses = new List<ObjectStatus>();
+        foreach (var route in resources.GRPCRoutes.OrderBy(r => r.Key))
+        {
+            attachments.Clear();
+            var parents = attacher.Attach(GRPCRouteKind, route.Metadata, route.Spec.ParentRefs, route.Spec.Hostnames, _notServed, attachments);
+            if (parents.Length > 0)
+            {
+                grpcRouteStatuses.Add(new ObjectStatus(GatewayApiVersion, GRPCRouteKind, route.Metadata.Namespace, route.Metadata.Name,
+                    route.Metadata.Generation, new RouteStatus { Parents = parents }));
+            }
+        }
+
         var listeners = ImmutableArray.CreateBuilder<Snapshot.Listener>();
         var services = ImmutableArray.CreateBuilder<V1Service>();
         foreach (var plan in plans.OrderBy(p => p.Key))
@@ -151,8 +170,8 @@ public static class Translator
             Clusters = backends.Clusters,
             Certificates = [.. certificates.Certificates],
         };
-        // Kind order: Gateway < GatewayClass < HTTPRoute < ProxyConfig.
-        return new TranslationResult(snapshot, [.. gatewayStatuses, .. classStatuses, .. routeStatuses, .. proxyConfigStatuses],
+        // Kind order (ordinal): GRPCRoute < Gateway < GatewayClass < HTTPRoute < ProxyConfig.
+        return new TranslationResult(snapshot, [.. grpcRouteStatuses, .. gatewayStatuses, .. classStatuses, .. routeStatuses, .. proxyConfigStatuses],
             [.. services.OrderBy(s => s.Metadata.Name, StringComparer.Ordinal)]);
     }
 
