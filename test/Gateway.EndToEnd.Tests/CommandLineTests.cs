@@ -69,6 +69,10 @@ public sealed class CommandLineTests : IDisposable
     [InlineData("in the clear", "--role", "controller", "--config-dir", "DIR")]
     [InlineData("--channel-cert and --channel-key go together", "--role", "controller", "--config-dir", "DIR", "--channel-cert", "DIR")]
     [InlineData("is not ADDRESS:PORT", "--role", "controller", "--config-dir", "DIR", "--channel-listen", "localhost")]
+    [InlineData("--channel-client-ca needs --channel-cert", "--role", "controller", "--config-dir", "DIR", "--channel-listen", "127.0.0.1:18000", "--channel-client-ca", "DIR")]
+    [InlineData("--channel-client-ca is a flag of --role controller", "--role", "proxy", "--controller-address", "https://127.0.0.1:18000", "--channel-client-ca", "DIR")]
+    [InlineData("--channel-client-cert and --channel-client-key go together", "--role", "proxy", "--controller-address", "https://127.0.0.1:18000", "--channel-client-cert", "DIR")]
+    [InlineData("--channel-client-cert needs an https://", "--role", "proxy", "--controller-address", "http://127.0.0.1:18000", "--channel-client-cert", "DIR", "--channel-client-key", "DIR")]
     [InlineData("--access-log is a data-plane flag", "--role", "controller", "--config-dir", "DIR", "--channel-listen", "127.0.0.1:18000", "--access-log")]
     [InlineData("say where objects come from", "--role", "controller", "--channel-listen", "127.0.0.1:18000")]
     public void ConflictingOrIncompleteFlags_AreRefusedWithAReason(string reason, params string[] args)

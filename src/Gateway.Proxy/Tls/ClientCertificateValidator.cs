@@ -28,16 +28,7 @@ public sealed class ClientCertificateValidator(ProxyState state)
         var trusted = _trustStores.GetOrAdd(validation.CaCertificatesPem, Load);
         options.ClientCertificateRequired = true;
         options.RemoteCertificateValidationCallback = (_, certificate, _, _) =>
-            certificate is X509Certificate2 client ? ChainsTo(client, trusted) || validation.AllowInsecureFallback : validation.AllowInsecureFallback;
-    }
-
-    private static bool ChainsTo(X509Certificate2 client, X509Certificate2Collection trusted)
-    {
-        using var chain = new X509Chain();
-        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-        chain.ChainPolicy.CustomTrustStore.AddRange(trusted);
-        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-        return chain.Build(client);
+            certificate is X509Certificate2 client ? CertificateChains.ChainsTo(client, trusted) || validation.AllowInsecureFallback : validation.AllowInsecureFallback;
     }
 
     private static X509Certificate2Collection Load(string pem)

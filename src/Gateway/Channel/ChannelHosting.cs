@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 using System.IO.Compression;
 using System.Security.Cryptography.X509Certificates;
+using Gateway.Proxy.Tls;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
 
 namespace Gateway.Channel;
 
@@ -19,7 +21,16 @@ internal static class ChannelHosting
             listen.Protocols = HttpProtocols.Http2;
             if (options.UsesTls)
             {
-                listen.UseHttps(X509Certificate2.CreateFromPemFile(options.CertificateFile!, options.KeyFile));
+                var https = new HttpsConnectionAdapterOptions { ServerCertificate = X509Certificate2.CreateFromPemFile(options.CertificateFile!, options.KeyFile) };
+                if (options.ClientCaFile is { } clientCa)
+                {
+                    // Mutual TLS: only a proxy whose certificate chains to this CA gets a snapshot.
+                    var roots = CertificateTrust.Load(clientCa);
+                    https.ClientCertificateMode = ClientCertificateMode.RequireCertificate;
+                    https.ClientCertificateValidation = (certificate, _, _) => CertificateChains.ChainsTo(certificate, roots);
+                }
+
+                listen.UseHttps(https);
             }
         });
     }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
+using Gateway.Proxy.Tls;
 using Grpc.Net.Client;
 
 namespace Gateway.Channel;
@@ -25,6 +26,11 @@ internal static class ChannelTransport
         if (address.Scheme == Uri.UriSchemeHttps)
         {
             handler.SslOptions = new SslClientAuthenticationOptions { RemoteCertificateValidationCallback = Verifier(options) };
+            if (options.ClientCertificateFile is { } certificateFile)
+            {
+                // Mutual TLS: the controller hands snapshots (private keys included) only to proxies it can identify.
+                handler.SslOptions.ClientCertificates = [X509Certificate2.CreateFromPemFile(certificateFile, options.ClientKeyFile)];
+            }
         }
 
         return GrpcChannel.ForAddress(address, new GrpcChannelOptions
@@ -48,11 +54,7 @@ internal static class ChannelTransport
         }
 
         var serverName = options.ServerName ?? options.ControllerAddress!.IdnHost;
-        var roots = new X509Certificate2Collection();
-        if (options.CaFile is { } caFile)
-        {
-            roots.ImportFromPemFile(caFile);
-        }
+        var roots = options.CaFile is { } caFile ? CertificateTrust.Load(caFile) : [];
 
         return (_, certificate, _, errors) =>
         {
@@ -67,11 +69,7 @@ internal static class ChannelTransport
                 return (errors & ~SslPolicyErrors.RemoteCertificateNameMismatch) == SslPolicyErrors.None;
             }
 
-            using var chain = new X509Chain();
-            chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-            chain.ChainPolicy.CustomTrustStore.AddRange(roots);
-            chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-            return chain.Build(presented);
+            return CertificateChains.ChainsTo(presented, roots);
         };
     }
 }

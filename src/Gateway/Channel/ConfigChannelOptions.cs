@@ -15,6 +15,13 @@ public sealed class ConfigChannelOptions
     public string? CertificateFile { get; set; }
     public string? KeyFile { get; set; }
 
+    /// <summary>Controller: PEM CA bundle that must have signed every proxy's client certificate (mutual TLS); null accepts any proxy.</summary>
+    public string? ClientCaFile { get; set; }
+
+    /// <summary>Proxy: PEM client certificate and key presented to a controller that asks for one.</summary>
+    public string? ClientCertificateFile { get; set; }
+    public string? ClientKeyFile { get; set; }
+
     /// <summary>Proxy: the controller, http://host:port (plaintext HTTP/2) or https://host:port.</summary>
     public Uri? ControllerAddress { get; set; }
 

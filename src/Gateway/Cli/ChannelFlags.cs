@@ -13,6 +13,9 @@ internal static class ChannelFlags
     public static readonly Option<string> Listen = new("--channel-listen") { Description = "Controller: ADDRESS:PORT to serve the config channel on.", DefaultValueFactory = _ => $"0.0.0.0:{ConfigChannelOptions.DefaultPort}" };
     public static readonly Option<string?> Certificate = new("--channel-cert") { Description = "Controller: PEM certificate file for the channel's TLS (with --channel-key)." };
     public static readonly Option<string?> Key = new("--channel-key") { Description = "Controller: PEM private key file for --channel-cert." };
+    public static readonly Option<string?> ClientCa = new("--channel-client-ca") { Description = "Controller: PEM CA bundle; only proxies presenting a certificate it signed get config (mutual TLS, needs --channel-cert)." };
+    public static readonly Option<string?> ClientCertificate = new("--channel-client-cert") { Description = "Proxy: PEM client certificate for a controller that requires one (with --channel-client-key)." };
+    public static readonly Option<string?> ClientKey = new("--channel-client-key") { Description = "Proxy: PEM private key file for --channel-client-cert." };
     public static readonly Option<bool> Plaintext = new("--channel-plaintext") { Description = "Allow an unencrypted channel on a non-loopback address; snapshots hold TLS private keys, so only inside a trusted network." };
     public static readonly Option<string?> ControllerAddress = new("--controller-address") { Description = "Proxy: the controller's channel, http://HOST:PORT (plaintext) or https://HOST:PORT." };
     public static readonly Option<string?> Ca = new("--channel-ca") { Description = "Proxy: PEM CA bundle the controller's certificate must chain to (system roots otherwise)." };
@@ -24,10 +27,11 @@ internal static class ChannelFlags
     public static readonly Option<int> MaxRetries = new("--channel-max-retries") { Description = "Proxy: consecutive failed attempts before it exits non-zero; 0 retries forever.", DefaultValueFactory = _ => 0 };
     public static readonly Option<string> RetryBackoff = new("--channel-retry-backoff") { Description = "Proxy: the first reconnect waits a random time up to this; it doubles per failure, up to 30s.", DefaultValueFactory = _ => "500ms" };
 
-    public static Option[] Options => [Role, Listen, Certificate, Key, Plaintext, ControllerAddress, Ca, ServerName, InsecureSkipVerify, NodeId, ConnectTimeout, Keepalive, MaxRetries, RetryBackoff];
+    public static Option[] Options => [Role, Listen, Certificate, Key, ClientCa, Plaintext, ControllerAddress, Ca, ServerName, InsecureSkipVerify, ClientCertificate, ClientKey,
+        NodeId, ConnectTimeout, Keepalive, MaxRetries, RetryBackoff];
 
-    private static readonly Option[] _controllerOnly = [Listen, Certificate, Key];
-    private static readonly Option[] _proxyOnly = [ControllerAddress, Ca, ServerName, InsecureSkipVerify, NodeId, ConnectTimeout, MaxRetries, RetryBackoff];
+    private static readonly Option[] _controllerOnly = [Listen, Certificate, Key, ClientCa];
+    private static readonly Option[] _proxyOnly = [ControllerAddress, Ca, ServerName, InsecureSkipVerify, ClientCertificate, ClientKey, NodeId, ConnectTimeout, MaxRetries, RetryBackoff];
     private static readonly Option[] _splitOnly = [Keepalive, Plaintext];
 
     public static GatewayRole ParseRole(ParseResult parse) => Enum.Parse<GatewayRole>(parse.GetValue(Role)!, ignoreCase: true);
@@ -47,6 +51,9 @@ internal static class ChannelFlags
         var channel = options.Channel;
         channel.CertificateFile = parse.GetValue(Certificate);
         channel.KeyFile = parse.GetValue(Key);
+        channel.ClientCaFile = parse.GetValue(ClientCa);
+        channel.ClientCertificateFile = parse.GetValue(ClientCertificate);
+        channel.ClientKeyFile = parse.GetValue(ClientKey);
         channel.CaFile = parse.GetValue(Ca);
         channel.ServerName = parse.GetValue(ServerName);
         channel.InsecureSkipVerify = parse.GetValue(InsecureSkipVerify);
@@ -87,7 +94,12 @@ internal static class ChannelFlags
             return "--channel-cert and --channel-key go together";
         }
 
-        if (new[] { channel.CertificateFile, channel.KeyFile }.FirstOrDefault(f => f is not null && !File.Exists(f)) is { } missing)
+        if (channel.ClientCaFile is not null && !channel.UsesTls)
+        {
+            return "--channel-client-ca needs --channel-cert: client certificates are checked in the TLS handshake";
+        }
+
+        if (new[] { channel.CertificateFile, channel.KeyFile, channel.ClientCaFile }.FirstOrDefault(f => f is not null && !File.Exists(f)) is { } missing)
         {
             return $"{missing} does not exist";
         }
@@ -112,7 +124,7 @@ internal static class ChannelFlags
         channel.ControllerAddress = uri;
         if (uri.Scheme == Uri.UriSchemeHttp)
         {
-            if (new Option[] { Ca, ServerName, InsecureSkipVerify }.FirstOrDefault(o => IsGiven(parse, o)) is { } tlsFlag)
+            if (new Option[] { Ca, ServerName, InsecureSkipVerify, ClientCertificate, ClientKey }.FirstOrDefault(o => IsGiven(parse, o)) is { } tlsFlag)
             {
                 return $"{tlsFlag.Name} needs an https:// --controller-address";
             }
@@ -128,7 +140,14 @@ internal static class ChannelFlags
             return "--channel-ca and --channel-insecure-skip-verify are alternatives; choose one";
         }
 
-        return channel.CaFile is { } ca && !File.Exists(ca) ? $"--channel-ca {ca} does not exist" : null;
+        if ((channel.ClientCertificateFile is null) != (channel.ClientKeyFile is null))
+        {
+            return "--channel-client-cert and --channel-client-key go together";
+        }
+
+        return new[] { channel.CaFile, channel.ClientCertificateFile, channel.ClientKeyFile }.FirstOrDefault(f => f is not null && !File.Exists(f)) is { } missing
+            ? $"{missing} does not exist"
+            : null;
     }
 
     private static string? Duration(ParseResult parse, Option<string> option, Action<TimeSpan> set)

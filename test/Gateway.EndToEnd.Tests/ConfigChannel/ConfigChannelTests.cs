@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 using System.Net;
+using System.Security.Cryptography.X509Certificates;
 using Gateway.Channel;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -111,6 +112,51 @@ public sealed class ConfigChannelTests
         (await split.BackendAsync("/x")).Should().Be("a");
         (await untrusting.Client.GetAsync(new Uri(untrusting.Admin, "/readyz"))).StatusCode.Should().Be(HttpStatusCode.ServiceUnavailable);
         (await MetricAsync(split.Controller, "gateway_channel_proxies")).Should().Be(1, "only the proxy that trusts the controller's CA got in");
+        Directory.Delete(files, recursive: true);
+    }
+
+    [Fact]
+    public async Task MutualTls_OnlyAProxyWithACertificateFromTheClientCa_GetsConfig()
+    {
+        var (caPem, certificatePem, keyPem) = TestCertificates.CreateCaAndServer("controller.test");
+        var (clientCaPem, client) = TestCertificates.CreateCaAndClient("proxy-a");
+        var (_, stranger) = TestCertificates.CreateCaAndClient("stranger");
+        var files = Directory.CreateTempSubdirectory("gateway-channel-mtls-").FullName;
+        string Write(string name, string pem)
+        {
+            var path = Path.Combine(files, name);
+            File.WriteAllText(path, pem);
+            return path;
+        }
+
+        await using var split = await SplitPair.PrepareAsync();
+        var channel = split.Controller.Options.Channel;
+        channel.CertificateFile = Write("tls.crt", certificatePem);
+        channel.KeyFile = Write("tls.key", keyPem);
+        channel.ClientCaFile = Write("client-ca.crt", clientCaPem);
+        var address = new Uri($"https://127.0.0.1:{channel.Listen.Port}");
+        var ca = Write("ca.crt", caPem);
+        var proxy = split.Proxy.Options.Channel;
+        (proxy.ControllerAddress, proxy.ServerName, proxy.CaFile) = (address, "controller.test", ca);
+        (proxy.ClientCertificateFile, proxy.ClientKeyFile) = (Write("proxy.crt", client.ExportCertificatePem()), Write("proxy.key", client.GetECDsaPrivateKey()!.ExportPkcs8PrivateKeyPem()));
+        await using var anonymous = NewProxy(address, "anonymous");
+        (anonymous.Options.Channel.ServerName, anonymous.Options.Channel.CaFile) = ("controller.test", ca);
+        await using var untrusted = NewProxy(address, "untrusted");
+        (untrusted.Options.Channel.ServerName, untrusted.Options.Channel.CaFile) = ("controller.test", ca);
+        (untrusted.Options.Channel.ClientCertificateFile, untrusted.Options.Channel.ClientKeyFile) =
+            (Write("stranger.crt", stranger.ExportCertificatePem()), Write("stranger.key", stranger.GetECDsaPrivateKey()!.ExportPkcs8PrivateKeyPem()));
+        await split.Controller.StartAsync();
+
+        await anonymous.StartAsync(waitUntilReady: false);
+        await untrusted.StartAsync(waitUntilReady: false);
+        await split.Proxy.StartAsync();
+
+        (await split.BackendAsync("/x")).Should().Be("a");
+        (await anonymous.Client.GetAsync(new Uri(anonymous.Admin, "/readyz"))).StatusCode.Should().Be(HttpStatusCode.ServiceUnavailable);
+        (await untrusted.Client.GetAsync(new Uri(untrusted.Admin, "/readyz"))).StatusCode.Should().Be(HttpStatusCode.ServiceUnavailable);
+        (await MetricAsync(split.Controller, "gateway_channel_proxies")).Should().Be(1, "only the proxy with a certificate from the client CA got in");
+        client.Dispose();
+        stranger.Dispose();
         Directory.Delete(files, recursive: true);
     }
 
