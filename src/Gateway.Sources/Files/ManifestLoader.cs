@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+using System.Buffers.Binary;
 using System.Collections.Immutable;
 using System.Globalization;
 using System.Security.Cryptography;
@@ -135,14 +136,16 @@ public static class ManifestLoader
         return secret with { Data = data.ToImmutable(), StringData = null };
     }
 
-    // The generation moves when anything but metadata and status changes.
-    private static string Fingerprint(JsonObject node)
+    // The generation moves when anything but metadata and status changes. Half a SHA-256 is plenty to tell two
+    // specs of one object apart, and 16 bytes instead of a 64-character string per object adds up at 10,000 routes.
+    private static UInt128 Fingerprint(JsonObject node)
     {
         var copy = (JsonObject)node.DeepClone();
         copy.Remove("metadata");
         copy.Remove("status");
-        var bytes = SHA256.HashData(Encoding.UTF8.GetBytes(copy.ToJsonString()));
-        return Convert.ToHexString(bytes);
+        Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
+        SHA256.HashData(Encoding.UTF8.GetBytes(copy.ToJsonString()), hash);
+        return BinaryPrimitives.ReadUInt128LittleEndian(hash);
     }
 
     /// <summary>YAML 1.2 core schema: plain scalars may be null, booleans or numbers; quoted ones are strings.</summary>

@@ -15,7 +15,7 @@ internal sealed class ManifestSet
 {
     private readonly SortedDictionary<string, FileObjects> _files = new(StringComparer.Ordinal);
     private readonly Dictionary<ObjectId, string> _owners = [];
-    private readonly Dictionary<ObjectId, (string Fingerprint, long Generation)> _generations = [];
+    private readonly Dictionary<ObjectId, (UInt128 Fingerprint, long Generation)> _generations = [];
     private readonly Dictionary<string, FileObjects?> _replaced = new(StringComparer.Ordinal);
     private readonly List<SourceError> _duplicates = [];
 
