@@ -55,20 +55,35 @@ public static class Translator
             classStatuses.Add(new ObjectStatus(GatewayApiVersion, "GatewayClass", null, gatewayClass.Metadata.Name, gatewayClass.Metadata.Generation, status));
         }
 
-        var settings = new Dictionary<V1Alpha1ProxyConfig, ProxyConfigSettings>(ReferenceEqualityComparer.Instance);
-        foreach (var proxyConfig in ReferencedProxyConfigs(resources, ourClasses.Where(c => acceptedClasses.Contains(c.Metadata.Name))))
+        // Each ProxyConfig an accepted class of ours names is read once, however many classes share it.
+        var proxyConfigs = new Dictionary<Model.Meta.NamespacedName, V1Alpha1ProxyConfig>();
+        foreach (var proxyConfig in resources.ProxyConfigs)
         {
-            var parsed = ProxyConfigSettings.From(proxyConfig.Spec);
-            settings[proxyConfig] = parsed;
+            proxyConfigs.TryAdd(proxyConfig.Key, proxyConfig);
+        }
+        var settings = new SortedDictionary<Model.Meta.NamespacedName, (V1Alpha1ProxyConfig Object, ProxyConfigSettings Settings)>();
+        var classSettings = new Dictionary<string, ProxyConfigSettings>(StringComparer.Ordinal);
+        foreach (var gatewayClass in ourClasses.Where(c => acceptedClasses.Contains(c.Metadata.Name)))
+        {
+            if (gatewayClass.Spec.ParametersRef is not { Group: V1Alpha1ProxyConfig.Group, Kind: V1Alpha1ProxyConfig.KindName } reference
+                || !proxyConfigs.TryGetValue(new Model.Meta.NamespacedName(reference.Namespace ?? "", reference.Name), out var proxyConfig))
+            {
+                continue;
+            }
+
+            if (!settings.TryGetValue(proxyConfig.Key, out var known))
+            {
+                settings[proxyConfig.Key] = known = (proxyConfig, ProxyConfigSettings.From(proxyConfig.Spec));
+            }
+
+            classSettings[gatewayClass.Metadata.Name] = known.Settings;
+        }
+
+        foreach (var (proxyConfig, parsed) in settings.Values)
+        {
             proxyConfigStatuses.Add(new ObjectStatus($"{V1Alpha1ProxyConfig.Group}/v1alpha1", V1Alpha1ProxyConfig.KindName, proxyConfig.Metadata.Namespace,
                 proxyConfig.Metadata.Name, proxyConfig.Metadata.Generation, StatusOf(parsed, proxyConfig.Metadata.Generation)));
         }
-
-        var classSettings = ourClasses
-            .Where(c => acceptedClasses.Contains(c.Metadata.Name))
-            .Select(c => (c.Metadata.Name, Parameters: ReferencedProxyConfigs(resources, [c]).FirstOrDefault()))
-            .Where(c => c.Parameters is not null)
-            .ToDictionary(c => c.Name, c => settings[c.Parameters!], StringComparer.Ordinal);
 
         var ourGateways = resources.Gateways.Where(g => acceptedClasses.Contains(g.Spec.GatewayClassName));
         var certificates = new CertificateResolver(index);
@@ -189,17 +204,6 @@ public static class Translator
                     string.Join(" ", settings.Problems) + " Invalid values are ignored; the other settings are in force.", generation),
         ],
     };
-
-    /// <summary>The ProxyConfigs our accepted GatewayClasses use as parameters.</summary>
-    private static IEnumerable<V1Alpha1ProxyConfig> ReferencedProxyConfigs(ResourceSnapshot resources, IEnumerable<V1GatewayClass> classes)
-    {
-        var wanted = classes
-            .Select(c => c.Spec.ParametersRef)
-            .Where(p => p is { Group: V1Alpha1ProxyConfig.Group, Kind: V1Alpha1ProxyConfig.KindName })
-            .Select(p => new Model.Meta.NamespacedName(p!.Namespace ?? "", p.Name))
-            .ToHashSet();
-        return resources.ProxyConfigs.Where(p => wanted.Contains(p.Key)).OrderBy(p => p.Key);
-    }
 
     private static Snapshot.Listener ToSnapshot(ListenerPlan listener, GatewayPlan gateway, TranslationCache? cache) => new()
     {

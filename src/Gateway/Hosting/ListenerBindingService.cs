@@ -46,13 +46,13 @@ public sealed partial class ListenerBindingService(
 
     private void OnApplied(Snapshot.ProxySnapshot snapshot)
     {
-        var wanted = proxy.Binds.Where(b => !ClashesWithAdmin(b)).ToList();
-        foreach (var clash in proxy.Binds.Where(ClashesWithAdmin))
+        var binds = proxy.Binds;
+        foreach (var clash in binds.Where(ClashesWithAdmin))
         {
             LogAdminClash(logger, clash.Address, clash.Port);
         }
 
-        endpoints.SetEndpoints(wanted);
+        endpoints.SetEndpoints([.. binds.Where(b => !ClashesWithAdmin(b))]);
     }
 
     private bool ClashesWithAdmin(ListenerBind bind) =>
