@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 using System.Buffers.Binary;
 using System.Collections.Immutable;
-using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -9,88 +8,138 @@ using System.Text.Json.Nodes;
 using Gateway.Model.Core;
 using Gateway.Model.Meta;
 using YamlDotNet.Core;
-using YamlDotNet.RepresentationModel;
 
 namespace Gateway.Sources.Files;
 
 /// <summary>
-/// Reads multi-document YAML (and JSON, which is YAML) into typed objects. A syntax or type error fails the
-/// whole file with its line; an unknown kind is only a warning. Objects with no namespace get "default".
+/// Reads multi-document YAML (and JSON, which is YAML) into typed objects. A syntax or type error, or a file over one
+/// of the <see cref="ManifestLimits"/>, fails the whole file with its line; an unknown kind is only a warning. Objects
+/// with no namespace get "default".
 /// </summary>
 public static class ManifestLoader
 {
     public static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web)
     {
         UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Skip,
+        // Nesting is bounded where the text is read (ManifestLimits.MaxDepth, 64); the serializer's own limit is
+        // kept above it so a document within the limit is never refused for its depth further on.
+        MaxDepth = 128,
     };
 
-    public static ManifestFile Load(string path, string text)
+    /// <summary>
+    /// Reads one file. Never throws: whatever is wrong with the text (syntax, a limit, a field of the wrong type, or a
+    /// bug of ours) fails the file with a line, and the caller keeps the file's previous objects in force.
+    /// </summary>
+    public static ManifestFile Load(string path, string text, ManifestLimits? limits = null)
     {
-        var objects = ImmutableArray.CreateBuilder<LoadedObject>();
-        var warnings = ImmutableArray.CreateBuilder<SourceError>();
-        var stream = new YamlStream();
+        limits ??= ManifestLimits.Default;
         try
         {
-            stream.Load(new StringReader(text));
+            return LoadChecked(path, text, limits);
+        }
+        catch (ManifestFormatException e)
+        {
+            return Failed(path, e.Line, e.Message);
         }
         catch (YamlException e)
         {
-            return Failed(path, (int)e.Start.Line, $"YAML syntax error: {InnerMessage(e)}");
+            return Failed(path, (int)Math.Min(e.Start.Line, int.MaxValue), $"YAML syntax error: {InnerMessage(e)}");
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            return Failed(path, 0, $"cannot read this file ({e.GetType().Name}: {e.Message})");
+        }
+    }
+
+    private static ManifestFile LoadChecked(string path, string text, ManifestLimits limits)
+    {
+        if (text.Length > limits.MaxFileBytes)
+        {
+            throw new ManifestFormatException(0, $"the file is larger than the {limits.MaxFileBytes}-byte limit");
         }
 
-        foreach (var document in stream.Documents)
+        var objects = ImmutableArray.CreateBuilder<LoadedObject>();
+        var warnings = ImmutableArray.CreateBuilder<SourceError>();
+        // A UTF-8 byte order mark is decoded away when the file is read; one left in the text is not content either.
+        foreach (var document in BoundedYamlReader.Read(text.TrimStart('\uFEFF'), limits))
         {
-            if (document.RootNode is YamlScalarNode { Value: null or "" })
+            if (document.Root is null)
             {
                 continue; // An empty document between two '---'.
             }
 
-            var line = (int)document.RootNode.Start.Line;
-            if (ToJson(document.RootNode) is not JsonObject root)
+            var line = document.Line;
+            if (document.Root is not JsonObject root)
             {
-                return Failed(path, line, "a manifest document must be a mapping");
+                throw new ManifestFormatException(line, "a manifest document must be a mapping");
             }
 
-            if (root["kind"]?.GetValue<string>() is "List" && root["items"] is JsonArray items)
+            if (StringField(root, "kind", line) is "List")
             {
-                foreach (var item in items.OfType<JsonObject>())
+                if (root["items"] is not (null or JsonArray))
                 {
-                    var error = Add(path, line, item, objects, warnings);
-                    if (error is not null)
+                    throw new ManifestFormatException(line, "List: items must be a sequence");
+                }
+
+                var items = root["items"] as JsonArray ?? [];
+                for (var i = 0; i < items.Count; i++)
+                {
+                    if (items[i] is not JsonObject item)
                     {
-                        return Failed(path, line, error);
+                        throw new ManifestFormatException(line, $"List: items[{i}] must be a mapping");
                     }
+
+                    var (itemLine, length) = document.Items[i];
+                    CheckSize(itemLine, length, limits);
+                    Add(path, itemLine, item, objects, warnings, limits);
                 }
 
                 continue;
             }
 
-            var problem = Add(path, line, root, objects, warnings);
-            if (problem is not null)
-            {
-                return Failed(path, line, problem);
-            }
+            CheckSize(line, document.Length, limits);
+            Add(path, line, root, objects, warnings, limits);
         }
 
         return new ManifestFile(path, objects.ToImmutable(), warnings.ToImmutable(), null);
     }
 
-    private static string? Add(string path, int line, JsonObject node, ImmutableArray<LoadedObject>.Builder objects, ImmutableArray<SourceError>.Builder warnings)
+    private static void CheckSize(int line, long length, ManifestLimits limits)
     {
-        var apiVersion = node["apiVersion"] is JsonValue a && a.TryGetValue<string>(out var av) ? av : null;
-        var kind = node["kind"] is JsonValue k && k.TryGetValue<string>(out var kv) ? kv : null;
+        if (length > limits.MaxObjectBytes)
+        {
+            throw new ManifestFormatException(line, $"the object is larger than the {limits.MaxObjectBytes}-byte limit");
+        }
+    }
+
+    private static void Add(string path, int line, JsonObject node, ImmutableArray<LoadedObject>.Builder objects,
+        ImmutableArray<SourceError>.Builder warnings, ManifestLimits limits)
+    {
+        var apiVersion = StringField(node, "apiVersion", line);
+        var kind = StringField(node, "kind", line);
         if (apiVersion is null || kind is null)
         {
-            return "every document needs apiVersion and kind";
+            throw new ManifestFormatException(line, "every document needs apiVersion and kind");
         }
 
         var type = KnownKinds.Find(apiVersion, kind);
         if (type is null)
         {
             warnings.Add(new SourceError(path, line, $"ignoring unknown kind {apiVersion}/{kind}"));
-            return null;
+            return;
         }
 
+        if (objects.Count >= limits.MaxObjects)
+        {
+            throw new ManifestFormatException(line, $"more than {limits.MaxObjects} objects in one file");
+        }
+
+        if (JsonNulls.RemoveNullFields(node) is { } nullEntry)
+        {
+            throw new ManifestFormatException(line, $"{kind}: {nullEntry} is an empty list entry");
+        }
+
+        CheckMetadata(node, kind, line);
         KubernetesObject obj;
         try
         {
@@ -98,12 +147,11 @@ public static class ManifestLoader
         }
         catch (JsonException e)
         {
-            return $"{kind}: invalid field {e.Path?.TrimStart('$', '.')}: {FirstSentence(e.Message)}";
+            throw new ManifestFormatException(line, $"{kind}: invalid field {e.Path?.TrimStart('$', '.')}: {FirstSentence(e.Message)}");
         }
-
-        if (string.IsNullOrEmpty(obj.Metadata.Name))
+        catch (Exception e) when (e is InvalidOperationException or NotSupportedException or ArgumentException or FormatException or OverflowException)
         {
-            return $"{kind} has no metadata.name";
+            throw new ManifestFormatException(line, $"{kind}: {e.Message}");
         }
 
         if (KnownKinds.IsNamespaced(kind) && string.IsNullOrEmpty(obj.Metadata.Namespace))
@@ -117,8 +165,46 @@ public static class ManifestLoader
         }
 
         objects.Add(new LoadedObject(obj, path, line, Fingerprint(node), obj.Metadata.Generation is not null));
-        return null;
     }
+
+    /// <summary>The API server's rules for the identity fields: metadata is a mapping, name a non-empty string.</summary>
+    private static void CheckMetadata(JsonObject node, string kind, int line)
+    {
+        if (node["metadata"] is not JsonObject metadata)
+        {
+            throw new ManifestFormatException(line, node["metadata"] is null
+                ? $"{kind} has no metadata (metadata.name is required)"
+                : $"{kind}: metadata must be a mapping, not {Describe(node["metadata"])}");
+        }
+
+        if (StringField(metadata, "name", line, $"{kind}: metadata.name") is not { Length: > 0 })
+        {
+            throw new ManifestFormatException(line, $"{kind} has no metadata.name");
+        }
+
+        StringField(metadata, "namespace", line, $"{kind}: metadata.namespace");
+    }
+
+    /// <summary>A field that must be a string when present; null when absent.</summary>
+    private static string? StringField(JsonObject node, string name, int line, string? what = null) => node[name] switch
+    {
+        null => null,
+        JsonValue value when value.GetValueKind() == JsonValueKind.String => value.GetValue<string>(),
+        var other => throw new ManifestFormatException(line, $"{what ?? name} must be a string, not {Describe(other)}"),
+    };
+
+    private static string Describe(JsonNode? node) => node switch
+    {
+        JsonObject => "a mapping",
+        JsonArray => "a sequence",
+        JsonValue value => value.GetValueKind() switch
+        {
+            JsonValueKind.Number => $"the number {value.ToJsonString()}",
+            JsonValueKind.True or JsonValueKind.False => $"the boolean {value.ToJsonString()}",
+            _ => value.ToJsonString(),
+        },
+        _ => "null",
+    };
 
     private static V1Secret MergeStringData(V1Secret secret)
     {
@@ -144,37 +230,8 @@ public static class ManifestLoader
         copy.Remove("metadata");
         copy.Remove("status");
         Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
-        SHA256.HashData(Encoding.UTF8.GetBytes(copy.ToJsonString()), hash);
+        SHA256.HashData(Encoding.UTF8.GetBytes(copy.ToJsonString(JsonOptions)), hash);
         return BinaryPrimitives.ReadUInt128LittleEndian(hash);
-    }
-
-    /// <summary>YAML 1.2 core schema: plain scalars may be null, booleans or numbers; quoted ones are strings.</summary>
-    private static JsonNode? ToJson(YamlNode node) => node switch
-    {
-        YamlMappingNode map => new JsonObject(map.Children.Select(kv =>
-            KeyValuePair.Create(((YamlScalarNode)kv.Key).Value ?? "", ToJson(kv.Value)))),
-        YamlSequenceNode seq => new JsonArray([.. seq.Children.Select(ToJson)]),
-        YamlScalarNode scalar => Scalar(scalar),
-        _ => null,
-    };
-
-    private static JsonNode? Scalar(YamlScalarNode scalar)
-    {
-        var value = scalar.Value ?? "";
-        if (scalar.Style is ScalarStyle.SingleQuoted or ScalarStyle.DoubleQuoted or ScalarStyle.Literal or ScalarStyle.Folded)
-        {
-            return JsonValue.Create(value);
-        }
-
-        return value switch
-        {
-            "" or "~" or "null" or "Null" or "NULL" => null,
-            "true" or "True" or "TRUE" => JsonValue.Create(true),
-            "false" or "False" or "FALSE" => JsonValue.Create(false),
-            _ when long.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var l) => JsonValue.Create(l),
-            _ when double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) && value.Any(char.IsDigit) => JsonValue.Create(d),
-            _ => JsonValue.Create(value),
-        };
     }
 
     private static ManifestFile Failed(string path, int line, string message) =>
