@@ -11,7 +11,6 @@ namespace Gateway.Sources.Files;
 /// </summary>
 public sealed partial class DirectorySource : IResourceSource, IDisposable
 {
-    private static readonly string[] _extensions = [".yaml", ".yml", ".json"];
     private readonly string _directory;
     private readonly TimeSpan _debounce;
     private readonly TimeSpan _rescanInterval;
@@ -19,13 +18,15 @@ public sealed partial class DirectorySource : IResourceSource, IDisposable
     private readonly SemaphoreSlim _changed = new(0);
     private readonly Dictionary<string, CachedFile> _files = new(StringComparer.Ordinal);
     private readonly ManifestSet _objects = new();
+    private readonly ManifestLimits _limits;
     private volatile IReadOnlyList<string> _problems = [];
 
     public DirectorySource(string directory, ILogger<DirectorySource> logger,
-        TimeSpan? debounce = null, TimeSpan? rescanInterval = null)
+        TimeSpan? debounce = null, TimeSpan? rescanInterval = null, ManifestLimits? limits = null)
     {
         _directory = Path.GetFullPath(directory);
         _logger = logger;
+        _limits = limits ?? ManifestLimits.Default;
         _debounce = debounce ?? TimeSpan.FromMilliseconds(5);
         _rescanInterval = rescanInterval ?? TimeSpan.FromSeconds(2);
     }
@@ -39,99 +40,196 @@ public sealed partial class DirectorySource : IResourceSource, IDisposable
             throw new DirectoryNotFoundException($"--config-dir {_directory} does not exist");
         }
 
-        using var watcher = new FileSystemWatcher(_directory)
-        {
-            IncludeSubdirectories = true,
-            NotifyFilter = NotifyFilters.FileName | NotifyFilters.DirectoryName | NotifyFilters.LastWrite | NotifyFilters.Size,
-        };
-        FileSystemEventHandler onChange = (_, _) => _changed.Release();
-        watcher.Changed += onChange;
-        watcher.Created += onChange;
-        watcher.Deleted += onChange;
-        watcher.Renamed += (_, _) => _changed.Release();
-        watcher.Error += (_, e) => LogWatcherError(_logger, e.GetException());
-        watcher.EnableRaisingEvents = true;
-
-        await publish(Scan(force: true)!, cancellationToken).ConfigureAwait(false);
+        using var watcher = Watch();
+        var published = false;
         while (!cancellationToken.IsCancellationRequested)
         {
-            var signalled = await _changed.WaitAsync(_rescanInterval, cancellationToken).ConfigureAwait(false);
-            if (signalled)
+            if (published)
             {
-                // Let a burst of writes settle: wait until the directory has been quiet for one debounce period.
-                while (await _changed.WaitAsync(_debounce, cancellationToken).ConfigureAwait(false))
+                var signalled = await _changed.WaitAsync(_rescanInterval, cancellationToken).ConfigureAwait(false);
+                if (signalled)
                 {
+                    // Let a burst of writes settle: wait until the directory has been quiet for one debounce period.
+                    while (await _changed.WaitAsync(_debounce, cancellationToken).ConfigureAwait(false))
+                    {
+                    }
                 }
             }
 
-            if (Scan(force: false) is { } snapshot)
+            if (TryScan(force: !published) is { } snapshot)
             {
                 await publish(snapshot, cancellationToken).ConfigureAwait(false);
+                published = true;
+            }
+            else if (!published)
+            {
+                await Task.Delay(_rescanInterval, cancellationToken).ConfigureAwait(false);
             }
         }
     }
 
-    /// <summary>Re-reads changed files; returns a new snapshot, or null when nothing changed.</summary>
+    /// <summary>The file watcher, or null when the system has none to give (inotify limits): the periodic rescan still runs.</summary>
+    private FileSystemWatcher? Watch()
+    {
+        FileSystemWatcher? watcher = null;
+        try
+        {
+            watcher = new FileSystemWatcher(_directory)
+            {
+                IncludeSubdirectories = true,
+                NotifyFilter = NotifyFilters.FileName | NotifyFilters.DirectoryName | NotifyFilters.LastWrite | NotifyFilters.Size,
+            };
+            FileSystemEventHandler onChange = (_, _) => _changed.Release();
+            watcher.Changed += onChange;
+            watcher.Created += onChange;
+            watcher.Deleted += onChange;
+            watcher.Renamed += (_, _) => _changed.Release();
+            watcher.Error += (_, e) => LogWatcherError(_logger, e.GetException());
+            watcher.EnableRaisingEvents = true;
+            return watcher;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or PlatformNotSupportedException or ArgumentException)
+        {
+            watcher?.Dispose();
+            LogWatcherError(_logger, e);
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// The boundary around a scan: a bug of ours in reading the directory is logged and reported in /status, the last
+    /// snapshot stays live, and the next scan tries again.
+    /// </summary>
+    private ResourceSnapshot? TryScan(bool force)
+    {
+        try
+        {
+            return Scan(force);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            LogScanFailed(_logger, e);
+            _problems = [.. _problems.Where(p => !p.StartsWith(ScanFailed, StringComparison.Ordinal)), $"{ScanFailed}{e.Message}"];
+            return null;
+        }
+    }
+
+    private const string ScanFailed = "config directory scan failed, the last config stays in force: ";
+
+    /// <summary>
+    /// Re-reads changed files; returns a new snapshot, or null when nothing changed. Nothing on disk makes it throw:
+    /// a file that cannot be listed, read or parsed is a problem for /status, and its previous objects stay in force.
+    /// </summary>
     internal ResourceSnapshot? Scan(bool force)
     {
-        var present = Directory.EnumerateFiles(_directory, "*", SearchOption.AllDirectories)
-            .Where(p => _extensions.Contains(Path.GetExtension(p), StringComparer.OrdinalIgnoreCase))
-            .Where(p => !Path.GetRelativePath(_directory, p).Split(Path.DirectorySeparatorChar).Any(part => part.StartsWith('.')))
-            .Order(StringComparer.Ordinal)
-            .ToList();
-
+        var listing = ManifestDirectory.List(_directory);
         var changed = force;
-        foreach (var gone in _files.Keys.Except(present).ToList())
+        var present = listing.Files.ToHashSet(StringComparer.Ordinal);
+        foreach (var gone in _files.Keys.Where(p => !present.Contains(p) && !listing.MayHold(p)).ToList())
         {
-            _files.Remove(gone);
-            _objects.Remove(gone);
-            changed = true;
+            changed |= Forget(gone);
         }
 
-        foreach (var path in present)
+        var unreadable = new List<SourceError>();
+        foreach (var (path, problem) in listing.Problems)
         {
-            changed |= Refresh(path);
+            unreadable.Add(new SourceError(Display(path), 0, problem));
         }
 
-        if (!changed)
+        foreach (var path in listing.Files)
         {
-            return null;
+            changed |= Refresh(path, unreadable);
         }
 
         var errors = _files.Values.Where(f => f.Error is not null).Select(f => f.Error!).ToList();
-        var fileErrors = errors.Count;
-        var snapshot = _objects.Build(errors);
-        foreach (var duplicate in errors.Skip(fileErrors))
+        errors.AddRange(unreadable);
+        var snapshot = changed ? _objects.Build(errors) : null;
+        if (!changed)
         {
-            LogBadFile(_logger, duplicate.ToString());
+            errors.AddRange(_objects.Duplicates);
         }
 
-        _problems = [.. errors.Select(e => e.ToString())];
+        ReportChanges(errors);
         return snapshot;
     }
 
-    private bool Refresh(string path)
+    /// <summary>Publishes the problems for /status and logs only what is new since the last scan (a rescan runs every 2 s).</summary>
+    private void ReportChanges(List<SourceError> errors)
     {
-        var info = new FileInfo(path);
-        var stamp = (info.Length, info.LastWriteTimeUtc);
-        if (_files.TryGetValue(path, out var cached) && cached.Stamp == stamp)
+        var now = errors.Select(e => e.ToString()).ToList();
+        var before = _problems.ToHashSet(StringComparer.Ordinal);
+        foreach (var error in errors)
+        {
+            if (!before.Contains(error.ToString()))
+            {
+                LogBadFile(_logger, error.Path, error.Line, error.Message);
+            }
+        }
+
+        var after = now.ToHashSet(StringComparer.Ordinal);
+        foreach (var cleared in _problems.Where(p => !after.Contains(p)))
+        {
+            LogProblemCleared(_logger, cleared);
+        }
+
+        if (!before.SetEquals(after))
+        {
+            _problems = now;
+        }
+    }
+
+    /// <summary>Drops a file that is gone; returns whether it held anything.</summary>
+    private bool Forget(string path)
+    {
+        if (!_files.Remove(path))
         {
             return false;
         }
 
+        _objects.Remove(path);
+        return true;
+    }
+
+    private bool Refresh(string path, List<SourceError> unreadable)
+    {
+        var display = Display(path);
+        (long, DateTime) stamp;
         string text;
         try
         {
+            var info = new FileInfo(path);
+            if (!info.Exists)
+            {
+                return Forget(path); // Deleted since the listing.
+            }
+
+            stamp = (info.Length, info.LastWriteTimeUtc);
+            if (_files.TryGetValue(path, out var cached) && cached.Stamp == stamp)
+            {
+                return false;
+            }
+
+            if (info.Length > _limits.MaxFileBytes)
+            {
+                _files[path] = new CachedFile(stamp, new SourceError(display, 0, $"the file is larger than the {_limits.MaxFileBytes}-byte limit"));
+                return true;
+            }
+
             text = File.ReadAllText(path);
         }
-        catch (IOException e)
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {
-            LogUnreadable(_logger, path, e.Message);
-            return false; // Try again on the next event or rescan.
+            return Forget(path); // Deleted between the listing and the read.
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Permission denied, out of file descriptors, a read error: its previous objects stay, and it is read again
+            // on the next event or rescan.
+            unreadable.Add(new SourceError(display, 0, $"cannot read this file: {e.Message}"));
+            return false;
         }
 
-        var display = Path.GetRelativePath(_directory, path);
-        var loaded = ManifestLoader.Load(display, text);
+        var loaded = ManifestLoader.Load(display, text, _limits);
         foreach (var warning in loaded.Warnings)
         {
             LogWarning(_logger, warning.ToString());
@@ -139,7 +237,6 @@ public sealed partial class DirectorySource : IResourceSource, IDisposable
 
         if (loaded.Error is not null)
         {
-            LogBadFile(_logger, loaded.Error.ToString());
             _files[path] = new CachedFile(stamp, loaded.Error);
             return true;
         }
@@ -149,19 +246,24 @@ public sealed partial class DirectorySource : IResourceSource, IDisposable
         return true;
     }
 
+    private string Display(string path) => Path.GetRelativePath(_directory, path);
+
     public void Dispose() => _changed.Dispose();
 
     /// <summary>What a file looked like when it was last read; a file with an error keeps its previous objects in force.</summary>
     private sealed record CachedFile((long, DateTime) Stamp, SourceError? Error);
 
-    [LoggerMessage(EventId = 1001, Level = LogLevel.Error, Message = "Config file rejected, its previous objects stay in force: {Problem}")]
-    private static partial void LogBadFile(ILogger logger, string problem);
+    [LoggerMessage(EventId = 1001, Level = LogLevel.Error, Message = "Config file rejected, its previous objects stay in force: {Path}:{Line}: {Problem}")]
+    private static partial void LogBadFile(ILogger logger, string path, int line, string problem);
+
+    [LoggerMessage(EventId = 6002, Level = LogLevel.Error, Message = "Config directory scan failed; the last config stays in force and the next scan tries again")]
+    private static partial void LogScanFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 6001, Level = LogLevel.Information, Message = "Config problem resolved: {Problem}")]
+    private static partial void LogProblemCleared(ILogger logger, string problem);
 
     [LoggerMessage(EventId = 1002, Level = LogLevel.Warning, Message = "{Warning}")]
     private static partial void LogWarning(ILogger logger, string warning);
-
-    [LoggerMessage(EventId = 1003, Level = LogLevel.Warning, Message = "Cannot read {Path}: {Reason}")]
-    private static partial void LogUnreadable(ILogger logger, string path, string reason);
 
     [LoggerMessage(EventId = 1004, Level = LogLevel.Warning, Message = "File watcher error; the periodic rescan continues")]
     private static partial void LogWatcherError(ILogger logger, Exception exception);

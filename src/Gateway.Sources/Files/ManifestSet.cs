@@ -19,6 +19,9 @@ internal sealed class ManifestSet
     private readonly Dictionary<string, FileObjects?> _replaced = new(StringComparer.Ordinal);
     private readonly List<SourceError> _duplicates = [];
 
+    /// <summary>The duplicates found by the last <see cref="Build"/>.</summary>
+    public IReadOnlyList<SourceError> Duplicates => _duplicates;
+
     /// <summary>Sets a file's objects (they replace what the file held).</summary>
     public void Put(string path, IReadOnlyList<LoadedObject> objects)
     {
