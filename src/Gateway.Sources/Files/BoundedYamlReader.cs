@@ -26,9 +26,11 @@ internal static class BoundedYamlReader
         var stack = new List<Frame>();
         var aliasNodes = 0L;
         YamlDocumentNode? document = null;
-        while (parser.MoveNext())
+        var line = 1;
+        while (Next(parser, line))
         {
             var current = parser.Current!;
+            line = Line(current);
             switch (current)
             {
                 case DocumentStart:
@@ -123,6 +125,19 @@ internal static class BoundedYamlReader
         }
 
         return documents;
+    }
+
+    /// <summary>The parser's next event; the parser can fail on some broken input with an exception of its own, which is still a syntax error.</summary>
+    private static bool Next(Parser parser, int line)
+    {
+        try
+        {
+            return parser.MoveNext();
+        }
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException or IndexOutOfRangeException or NullReferenceException)
+        {
+            throw new ManifestFormatException(line, "YAML syntax error after this line");
+        }
     }
 
     /// <summary>In a mapping that expects a key, takes the event as the key; returns true when it was one.</summary>

@@ -146,7 +146,7 @@ internal sealed partial class Informer
         await EnsureSuccessAsync(response, timeout.Token).ConfigureAwait(false);
         var body = await JsonNode.ParseAsync(await response.Content.ReadAsStreamAsync(timeout.Token).ConfigureAwait(false),
             cancellationToken: timeout.Token).ConfigureAwait(false) as JsonObject ?? throw new JsonException("list response is not an object");
-        var items = (body["items"] as JsonArray ?? []).OfType<JsonObject>().Select(Decode).ToList();
+        var items = (body["items"] as JsonArray ?? []).OfType<JsonObject>().Select(TryDecode).OfType<KubernetesObject>().ToList();
         var resourceVersion = body["metadata"]?["resourceVersion"]?.GetValue<string>() ?? "";
         var changed = Replace(items);
         if (_lastError is not null || _reportedMissing)
@@ -203,17 +203,26 @@ internal sealed partial class Informer
             {
                 case "ADDED" or "MODIFIED":
                 {
-                    var decoded = Decode(obj);
-                    Put(decoded);
-                    resourceVersion = decoded.Metadata.ResourceVersion ?? resourceVersion;
+                    // An object we cannot read is skipped (its last good version stays) rather than failing the watch,
+                    // which would only bring the same event back.
+                    var decoded = TryDecode(obj);
+                    if (decoded is not null)
+                    {
+                        Put(decoded);
+                    }
+
+                    resourceVersion = obj["metadata"]?["resourceVersion"] is JsonValue rv && rv.TryGetValue<string>(out var v) ? v : resourceVersion;
                     break;
                 }
 
                 case "DELETED":
                 {
-                    var decoded = Decode(obj);
-                    Remove(decoded.Key);
-                    resourceVersion = decoded.Metadata.ResourceVersion ?? resourceVersion;
+                    var metadata = obj["metadata"] as JsonObject;
+                    var name = Text(metadata?["name"]);
+                    var ns = Text(metadata?["namespace"]);
+                    Forgive($"{ns}/{name}".TrimStart('/'));
+                    Remove(new NamespacedName(ns, name));
+                    resourceVersion = Text(metadata?["resourceVersion"]) is { Length: > 0 } deletedAt ? deletedAt : resourceVersion;
                     break;
                 }
 
@@ -279,6 +288,71 @@ internal sealed partial class Informer
 
         throw new KubernetesApiException((int)response.StatusCode, message ?? response.ReasonPhrase ?? "request failed");
     }
+
+    /// <summary>Objects the API served that we could not read, as "namespace/name: reason" (for /status).</summary>
+    public IReadOnlyList<string> BadObjects
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return [.. _bad.Select(b => $"{b.Key}: {b.Value}")];
+            }
+        }
+    }
+
+    private readonly Dictionary<string, string> _bad = new(StringComparer.Ordinal);
+
+    /// <summary>Decodes an object, or records why it cannot be read and returns null; never throws for its content.</summary>
+    private KubernetesObject? TryDecode(JsonObject node)
+    {
+        var metadata = node["metadata"] as JsonObject;
+        var key = $"{Text(metadata?["namespace"])}/{Text(metadata?["name"])}".TrimStart('/');
+        string? problem;
+        try
+        {
+            problem = JsonNulls.RemoveNullFields(node) is { } nullEntry ? $"{nullEntry} is an empty list entry" : null;
+            if (problem is null)
+            {
+                var decoded = Decode(node);
+                if (decoded.Metadata is { Name.Length: > 0 })
+                {
+                    Forgive(key);
+                    return decoded;
+                }
+
+                problem = "no metadata.name";
+            }
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException or NotSupportedException or ArgumentException or FormatException)
+        {
+            problem = e.Message;
+        }
+
+        bool added;
+        lock (_lock)
+        {
+            added = !_bad.TryGetValue(key, out var known) || known != problem;
+            _bad[key] = problem;
+        }
+
+        if (added)
+        {
+            LogBadObject(_logger, _kind.Kind, key, problem);
+        }
+
+        return null;
+    }
+
+    private void Forgive(string key)
+    {
+        lock (_lock)
+        {
+            _bad.Remove(key);
+        }
+    }
+
+    private static string Text(JsonNode? node) => node is JsonValue v && v.TryGetValue<string>(out var s) ? s : "";
 
     /// <summary>Reads an object into our model; list items come without apiVersion and kind, so they are filled in.</summary>
     private KubernetesObject Decode(JsonObject node)
@@ -371,6 +445,9 @@ internal sealed partial class Informer
 
     private static bool Same(KubernetesObject a, KubernetesObject b) =>
         a.Metadata.ResourceVersion is { } rv && rv == b.Metadata.ResourceVersion && a.Metadata.Uid == b.Metadata.Uid;
+
+    [LoggerMessage(EventId = 6020, Level = LogLevel.Error, Message = "Kubernetes {Kind} {Key} cannot be read and is skipped (its last good version stays): {Problem}")]
+    private static partial void LogBadObject(ILogger logger, string kind, string key, string problem);
 
     [LoggerMessage(EventId = 1101, Level = LogLevel.Warning, Message = "Kubernetes {Kind}: list/watch failing, retrying with backoff: {Error}")]
     private static partial void LogFailing(ILogger logger, string kind, string error);

@@ -36,7 +36,8 @@ public sealed partial class KubernetesSource : IResourceSource, IDisposable
 
     /// <summary>Informers that are failing now, as "Kind: last error"; empty when healthy.</summary>
     public IReadOnlyList<string> Problems =>
-        [.. _informers.Where(i => i.LastError is not null).Select(i => $"Kubernetes {i.Kind.Kind}: {i.LastError}")];
+        [.. _informers.Where(i => i.LastError is not null).Select(i => $"Kubernetes {i.Kind.Kind}: {i.LastError}"),
+         .. _informers.SelectMany(i => i.BadObjects.Select(b => $"Kubernetes {i.Kind.Kind} {b}"))];
 
     /// <summary>True once every informer has listed its kind at least once.</summary>
     public bool Synced => _informers.All(i => i.Synced);

@@ -25,14 +25,38 @@ public sealed partial class ControllerService(
     private readonly TranslationCache _cache = new();
     private long _version;
 
+    private static readonly TimeSpan _maxRestartDelay = TimeSpan.FromSeconds(30);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        try
+        // The boundary around the source: whatever it throws, the last good snapshot keeps serving and the source is
+        // started again with backoff, so no input can end the process (an exception here would stop the host).
+        var failures = 0;
+        while (!stoppingToken.IsCancellationRequested)
         {
-            await source.RunAsync(PublishAsync, stoppingToken).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
+            try
+            {
+                await source.RunAsync(PublishAsync, stoppingToken).ConfigureAwait(false);
+                return;
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                failures++;
+                var delay = TimeSpan.FromMilliseconds(Math.Min(_maxRestartDelay.TotalMilliseconds, 250 * Math.Pow(2, Math.Min(failures - 1, 16))));
+                LogSourceFailed(logger, delay.TotalSeconds, e);
+                try
+                {
+                    await Task.Delay(delay, stoppingToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+            }
         }
     }
 
@@ -67,6 +91,9 @@ public sealed partial class ControllerService(
     [LoggerMessage(EventId = 3001, Level = LogLevel.Information,
         Message = "Published config version {Version}: {Listeners} listeners, {Clusters} clusters in {ElapsedMs:0.0} ms")]
     private static partial void LogApplied(ILogger logger, long version, int listeners, int clusters, double elapsedMs);
+
+    [LoggerMessage(EventId = 6010, Level = LogLevel.Error, Message = "The config source failed; the last good config stays live and the source restarts in {DelaySeconds:0.0} s")]
+    private static partial void LogSourceFailed(ILogger logger, double delaySeconds, Exception exception);
 
     [LoggerMessage(EventId = 3002, Level = LogLevel.Error, Message = "Translation failed; the last good config stays live")]
     private static partial void LogFailed(ILogger logger, Exception exception);

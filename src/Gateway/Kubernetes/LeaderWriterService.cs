@@ -17,6 +17,7 @@ public sealed partial class LeaderWriterService(
     {
         changes.Changed += Wake;
         leadership.LeadershipChanged += OnLeadershipChanged;
+        var failures = 0;
         try
         {
             while (!stoppingToken.IsCancellationRequested)
@@ -33,10 +34,25 @@ public sealed partial class LeaderWriterService(
                     continue;
                 }
 
-                var written = await writer.WriteAsync(stoppingToken).ConfigureAwait(false);
-                if (written > 0)
+                try
                 {
-                    LogWritten(logger, writer.What, written);
+                    var written = await writer.WriteAsync(stoppingToken).ConfigureAwait(false);
+                    if (written > 0)
+                    {
+                        LogWritten(logger, writer.What, written);
+                    }
+
+                    failures = 0;
+                }
+                catch (Exception e) when (!stoppingToken.IsCancellationRequested)
+                {
+                    // The boundary around a writer: a failed pass (an API answer we did not expect, a bug of ours) is
+                    // logged and the pass retried with backoff; it never stops the host, and traffic is not affected.
+                    failures++;
+                    var delay = RetryDelay(failures);
+                    LogWriteFailed(logger, writer.What, delay.TotalSeconds, e);
+                    await Task.Delay(delay, stoppingToken).ConfigureAwait(false);
+                    Wake();
                 }
             }
         }
@@ -58,11 +74,21 @@ public sealed partial class LeaderWriterService(
 
     private void Wake() => _wake.Release();
 
+    /// <summary>1 s, doubling to at most 60 s, with jitter so replicas that failed together do not retry together.</summary>
+    internal static TimeSpan RetryDelay(int failures)
+    {
+        var ceiling = Math.Min(60_000, 1_000 * Math.Pow(2, Math.Min(failures - 1, 16)));
+        return TimeSpan.FromMilliseconds(ceiling / 2 + (Random.Shared.NextDouble() * ceiling / 2));
+    }
+
     public override void Dispose()
     {
         _wake.Dispose();
         base.Dispose();
     }
+
+    [LoggerMessage(EventId = 6011, Level = LogLevel.Error, Message = "Writing {What} failed; retrying in {DelaySeconds:0.0} s")]
+    private static partial void LogWriteFailed(ILogger logger, string what, double delaySeconds, Exception exception);
 
     [LoggerMessage(EventId = 4002, Level = LogLevel.Information, Message = "Wrote {What}: {Count} objects")]
     private static partial void LogWritten(ILogger logger, string what, int count);
