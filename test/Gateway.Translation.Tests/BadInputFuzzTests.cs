@@ -13,7 +13,7 @@ namespace Gateway.Translation.Tests;
 /// </summary>
 public sealed class BadInputFuzzTests
 {
-    private const int Cases = 4000;
+    private const int Cases = 3000;
 
     private static readonly TranslatorOptions[] _options =
     [
