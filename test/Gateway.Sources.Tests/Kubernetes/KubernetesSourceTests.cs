@@ -113,6 +113,32 @@ public sealed class KubernetesSourceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task RunAsync_ObjectItCannotRead_IsSkippedAndReportedWhileTheRestIsServed()
+    {
+        CreateWorld();
+        Apply(BadService("listed-bad"));
+
+        StartSource();
+        var first = await WaitForSnapshotAsync(s => s.Gateways.Length == 1);
+        first.Services.Should().NotContain(s => s.Metadata.Name == "listed-bad");
+        _source!.Problems.Should().ContainSingle().Which.Should().StartWith("Kubernetes Service default/listed-bad:");
+
+        // A bad object arriving on the watch does not end it: later changes still arrive.
+        Apply(BadService("watched-bad"));
+        Apply(Service("api"));
+        await WaitForSnapshotAsync(s => s.Services.Any(x => x.Metadata.Name == "api"));
+        _source.Problems.Should().HaveCount(2);
+
+        Apply(Service("listed-bad"));
+        await WaitForSnapshotAsync(s => s.Services.Any(x => x.Metadata.Name == "listed-bad"));
+        _source.Problems.Should().ContainSingle().Which.Should().StartWith("Kubernetes Service default/watched-bad:");
+    }
+
+    private static JsonObject BadService(string name) => JsonNode.Parse($$$"""
+        {"apiVersion":"v1","kind":"Service","metadata":{"name":"{{{name}}}","namespace":"default"},"spec":{"ports":"eighty"}}
+        """)!.AsObject();
+
+    [Fact]
     public async Task RunAsync_BurstOfChanges_PublishesFewSnapshots()
     {
         StartSource();
