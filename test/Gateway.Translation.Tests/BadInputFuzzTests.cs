@@ -49,6 +49,8 @@ public sealed class BadInputFuzzTests
         r => Deep(r.Next(1, 80)),
     ];
 
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, List<JsonObject>> _parsed = new(StringComparer.Ordinal);
+
     private static readonly string[] _adversarial =
     [
         "kind: 5", "kind: {a: b}", "? [a, b]\n: c", "apiVersion: v1\nkind: Service\nmetadata:", "x: &a [1, *a]",
@@ -125,7 +127,8 @@ public sealed class BadInputFuzzTests
     /// <summary>Reads the seed as JSON, replaces one field or list entry anywhere with an odd value, and writes it back (JSON is YAML).</summary>
     private static string ReplaceAField(string seed, Random random)
     {
-        var documents = BoundedYamlReader.Read(seed, ManifestLimits.Default).Select(d => d.Root).OfType<JsonObject>().ToList();
+        var documents = _parsed.GetOrAdd(seed, text => [.. BoundedYamlReader.Read(text, ManifestLimits.Default).Select(d => d.Root).OfType<JsonObject>()])
+            .Select(d => (JsonObject)d.DeepClone()).ToList();
         var target = documents[random.Next(documents.Count)];
         var containers = new List<JsonNode>();
         Collect(target, containers);
