@@ -145,7 +145,7 @@ internal sealed partial class RouteForwarder(
         if (!timedOut && ConnectFailure.Is(context, error))
         {
             ReportConnectFailure(endpoint, health);
-            if (connectFailed is null)
+            if (connectFailed is null && (cluster.Endpoints.Length > 1 || forward.Backends.Length > 1))
             {
                 metrics.ConnectRetried(endpoint);
                 return new(destination, Next.RetryConnect, endpoint);
