@@ -2,6 +2,7 @@
 using System.Net;
 using Gateway.Demo;
 using Gateway.EndToEnd.Tests.ConfigChannel;
+using Xunit.Abstractions;
 
 namespace Gateway.EndToEnd.Tests;
 
