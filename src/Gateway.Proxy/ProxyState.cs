@@ -11,8 +11,9 @@ namespace Gateway.Proxy;
 /// The live data-plane configuration: a route table and cluster table compiled from one snapshot.
 /// Apply compiles off the hot path and swaps one reference; requests in flight keep the table they started with.
 /// </summary>
-public sealed class ProxyState
+public sealed class ProxyState(TimeProvider? time = null)
 {
+    private readonly TimeProvider _time = time ?? TimeProvider.System;
     private volatile LiveConfig _current = new(RouteTable.Empty, ClusterTable.Empty, CertificateStore.Empty, SocketLimits.Empty);
 
     /// <summary>Raised after a new snapshot is live.</summary>
@@ -29,7 +30,7 @@ public sealed class ProxyState
     {
         var previous = _current;
         _current = new LiveConfig(
-            new RouteTable(snapshot, previous.Routes), new ClusterTable(snapshot.Clusters),
+            new RouteTable(snapshot, previous.Routes), new ClusterTable(snapshot.Clusters, previous.Clusters, _time),
             new CertificateStore(snapshot.Certificates, previous.Certificates), new SocketLimits(snapshot));
         HasSnapshot = true;
         Applied?.Invoke(snapshot);

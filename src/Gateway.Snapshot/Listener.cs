@@ -38,6 +38,9 @@ public sealed record Listener
     /// <summary>Client connection limits (from the GatewayClass's ProxyConfig); null is unlimited.</summary>
     public ConnectionLimits? ConnectionLimits { get; init; }
 
+    /// <summary>Passive health checking of the endpoints its routes reach (from its GatewayClass's ProxyConfig); null is the default.</summary>
+    public PassiveHealthCheck? PassiveHealthCheck { get; init; }
+
     /// <summary>For HTTPS listeners with frontend validation: the client certificates to accept.</summary>
     public ClientValidation? ClientValidation { get; init; }
 

@@ -27,6 +27,7 @@ public sealed record ProxyConfigSpec
     public ProxyConfigTimeouts? Timeouts { get; init; }
     public ProxyConfigConnectionLimits? ConnectionLimits { get; init; }
     public ProxyConfigService? Service { get; init; }
+    public ProxyConfigHealthCheck? HealthCheck { get; init; }
 }
 
 /// <summary>The Service made for each Gateway of the class in a cluster: its type and extra annotations (e.g. for a cloud load balancer).</summary>
@@ -49,4 +50,20 @@ public sealed record ProxyConfigConnectionLimits
 {
     public int? MaxConnections { get; init; }
     public int? MaxRequestsPerConnection { get; init; }
+}
+
+/// <summary>How the endpoints behind the class's routes are checked.</summary>
+public sealed record ProxyConfigHealthCheck
+{
+    public ProxyConfigPassiveHealthCheck? Passive { get; init; }
+}
+
+/// <summary>Outlier detection from real traffic: endpoints whose connections fail are left out for a back-off period.</summary>
+public sealed record ProxyConfigPassiveHealthCheck
+{
+    /// <summary>False turns ejection off (connection failures are still retried once on another endpoint).</summary>
+    public bool? Enabled { get; init; }
+    public int? ConsecutiveFailures { get; init; }
+    public string? BaseEjectionTime { get; init; }
+    public string? MaxEjectionTime { get; init; }
 }

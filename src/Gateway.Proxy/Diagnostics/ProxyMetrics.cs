@@ -1,10 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using Gateway.Proxy.Forwarding;
 
 namespace Gateway.Proxy.Diagnostics;
 
-/// <summary>Data-plane meters: requests and their duration by route and status code; rejected connections by socket.</summary>
+/// <summary>
+/// Data-plane meters: requests and their duration by route and status code; rejected connections by socket;
+/// upstream connection failures, connect retries and ejections by cluster and endpoint.
+/// </summary>
 public sealed class ProxyMetrics
 {
     public const string MeterName = "Gateway.Proxy";
@@ -15,8 +19,11 @@ public sealed class ProxyMetrics
     private readonly Counter<long> _requests;
     private readonly Histogram<double> _duration;
     private readonly Counter<long> _rejectedConnections;
+    private readonly Counter<long> _connectFailures;
+    private readonly Counter<long> _connectRetries;
+    private readonly Counter<long> _ejections;
 
-    public ProxyMetrics(IMeterFactory meterFactory)
+    public ProxyMetrics(IMeterFactory meterFactory, ProxyState state)
     {
         var meter = meterFactory.Create(MeterName);
         _requests = meter.CreateCounter<long>("gateway.requests", description: "Requests handled by the data plane.");
@@ -24,6 +31,14 @@ public sealed class ProxyMetrics
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = SecondsBuckets });
         _rejectedConnections = meter.CreateCounter<long>("gateway.connections.rejected",
             description: "Client connections closed on accept because their socket had its maxConnections open.");
+        _connectFailures = meter.CreateCounter<long>("gateway.upstream.connect_failures",
+            description: "Connection attempts to a backend endpoint that failed (refused, reset or timed out) before anything was sent.");
+        _connectRetries = meter.CreateCounter<long>("gateway.upstream.connect_retries",
+            description: "Requests sent again to another endpoint because the connection to this one failed.");
+        _ejections = meter.CreateCounter<long>("gateway.upstream.ejections",
+            description: "Times an endpoint was left out of its cluster's rotation after connection failures.");
+        meter.CreateObservableGauge("gateway.upstream.ejected_endpoints", () => EjectedEndpoints(state),
+            description: "Endpoints left out of rotation now, by cluster (clusters that have had an ejection).");
     }
 
     public void Record(string route, int statusCode, double seconds)
@@ -35,4 +50,35 @@ public sealed class ProxyMetrics
 
     /// <param name="bind">The socket as address:port.</param>
     public void ConnectionRejected(string bind) => _rejectedConnections.Add(1, new KeyValuePair<string, object?>("bind", bind));
+
+    internal void ConnectFailed(EndpointHealth endpoint) => _connectFailures.Add(1, endpoint.MetricTags);
+
+    internal void ConnectRetried(EndpointHealth failed) => _connectRetries.Add(1, failed.MetricTags);
+
+    internal void Ejected(EndpointHealth endpoint) => _ejections.Add(1, endpoint.MetricTags);
+
+    private static IEnumerable<Measurement<int>> EjectedEndpoints(ProxyState state)
+    {
+        foreach (var cluster in state.Current.Clusters.Clusters)
+        {
+            var (ejected, tracked) = Count(cluster);
+            if (tracked)
+            {
+                yield return new Measurement<int>(ejected, new KeyValuePair<string, object?>("cluster", cluster.Cluster.Id));
+            }
+        }
+    }
+
+    private static (int Ejected, bool Tracked) Count(LiveCluster cluster)
+    {
+        var ejected = 0;
+        var tracked = false;
+        foreach (var endpoint in cluster.Endpoints)
+        {
+            tracked |= endpoint.HasBeenEjected;
+            ejected += endpoint.IsEjected ? 1 : 0;
+        }
+
+        return (ejected, tracked);
+    }
 }

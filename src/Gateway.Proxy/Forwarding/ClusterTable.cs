@@ -4,38 +4,86 @@ using Gateway.Snapshot;
 
 namespace Gateway.Proxy.Forwarding;
 
-/// <summary>Clusters by id, each with its endpoints as ready-made destination prefixes.</summary>
+/// <summary>Clusters by id, each with its endpoints and their passive health.</summary>
 internal sealed class ClusterTable
 {
-    public static readonly ClusterTable Empty = new([]);
+    public static readonly ClusterTable Empty = new([], null, TimeProvider.System);
 
     private readonly FrozenDictionary<string, LiveCluster> _clusters;
 
-    public ClusterTable(IEnumerable<Cluster> clusters) =>
-        _clusters = clusters.ToFrozenDictionary(c => c.Id, c => new LiveCluster(c), StringComparer.Ordinal);
+    /// <param name="previous">The table this one replaces: endpoints that stay keep their health state.</param>
+    public ClusterTable(IEnumerable<Cluster> clusters, ClusterTable? previous, TimeProvider time) =>
+        _clusters = clusters.ToFrozenDictionary(c => c.Id, c => LiveCluster.Create(c, previous?.Find(c.Id), time), StringComparer.Ordinal);
 
     public LiveCluster? Find(string id) => _clusters.GetValueOrDefault(id);
+
+    public IEnumerable<LiveCluster> Clusters => _clusters.Values;
 }
 
-/// <summary>A cluster with a round-robin cursor over its endpoints.</summary>
-internal sealed class LiveCluster(Cluster cluster)
+/// <summary>A cluster with a round-robin cursor over its endpoints, skipping ejected ones.</summary>
+internal sealed class LiveCluster
 {
-    private readonly string[] _destinations =
-        [.. cluster.Endpoints.Select(e => e.Address.Contains(':') ? $"http://[{e.Address}]:{e.Port}" : $"http://{e.Address}:{e.Port}")];
+    private readonly EndpointHealth[] _endpoints;
     private int _next = -1;
 
-    public Cluster Cluster { get; } = cluster;
-
-    /// <summary>The next endpoint's "http://address:port", or null when the Service has no ready endpoint.</summary>
-    public string? NextDestination()
+    private LiveCluster(Cluster cluster, EndpointHealth[] endpoints)
     {
-        var endpoints = _destinations;
+        Cluster = cluster;
+        _endpoints = endpoints;
+    }
+
+    public Cluster Cluster { get; }
+
+    public ReadOnlySpan<EndpointHealth> Endpoints => _endpoints;
+
+    public static LiveCluster Create(Cluster cluster, LiveCluster? previous, TimeProvider time)
+    {
+        if (previous is null || previous._endpoints.Length == 0)
+        {
+            return new LiveCluster(cluster, [.. cluster.Endpoints.Select(e => new EndpointHealth(cluster.Id, e, time))]);
+        }
+
+        var kept = new Dictionary<ClusterEndpoint, EndpointHealth>(previous._endpoints.Length);
+        foreach (var endpoint in previous._endpoints)
+        {
+            kept[endpoint.Endpoint] = endpoint;
+        }
+
+        return new LiveCluster(cluster, [.. cluster.Endpoints.Select(e => kept.GetValueOrDefault(e) ?? new EndpointHealth(cluster.Id, e, time))]);
+    }
+
+    /// <summary>
+    /// The next endpoint in turn that is not ejected and not <paramref name="avoid"/>; when every other endpoint is
+    /// ejected, the next one anyway (panic mode, as in Envoy: a guess beats refusing every request); avoid itself only
+    /// when it is the only endpoint. Null when the Service has no ready endpoint.
+    /// </summary>
+    /// <param name="honourEjections">False when the listener turned passive health checking off.</param>
+    public EndpointHealth? Pick(EndpointHealth? avoid = null, bool honourEjections = true)
+    {
+        var endpoints = _endpoints;
         if (endpoints.Length == 0)
         {
             return null;
         }
 
-        var index = (uint)Interlocked.Increment(ref _next) % (uint)endpoints.Length;
-        return endpoints[index];
+        var start = (uint)Interlocked.Increment(ref _next);
+        EndpointHealth? fallback = null;
+        for (var i = 0u; i < (uint)endpoints.Length; i++)
+        {
+            var endpoint = endpoints[(start + i) % (uint)endpoints.Length];
+            if (ReferenceEquals(endpoint, avoid))
+            {
+                continue;
+            }
+
+            if (!honourEjections || !endpoint.IsEjected)
+            {
+                return endpoint;
+            }
+
+            fallback ??= endpoint;
+        }
+
+        return fallback ?? avoid;
     }
 }

@@ -23,7 +23,7 @@ internal sealed partial class RequestMirror(HttpMessageInvoker client, ILogger l
                 continue;
             }
 
-            if (clusters.Find(mirror.ClusterId)?.NextDestination() is not { } destination)
+            if (clusters.Find(mirror.ClusterId)?.Pick()?.Destination is not { } destination)
             {
                 continue;
             }

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 using System.Net;
+using Gateway.Proxy.Diagnostics;
 using Gateway.Proxy.Matching;
 using Gateway.Proxy.Pipeline;
 using Gateway.Snapshot;
@@ -11,13 +12,24 @@ namespace Gateway.Proxy.Forwarding;
 
 /// <summary>
 /// Sends a matched request to a backend through YARP's forwarder: weighted backend choice, round-robin
-/// endpoints, the route's request and backendRequest timeouts (504), retries on the route's status codes,
-/// and fire-and-forget mirrors.
+/// endpoints that skip ejected ones, the route's request and backendRequest timeouts (504), one free retry on
+/// another endpoint when a connection attempt fails, retries on the route's status codes, and fire-and-forget mirrors.
 /// </summary>
-internal sealed partial class RouteForwarder(IHttpForwarder forwarder, HttpMessageInvoker client, RequestMirror mirror, ProxyOptions options, ILogger logger)
+internal sealed partial class RouteForwarder(
+    IHttpForwarder forwarder, HttpMessageInvoker client, RequestMirror mirror, ProxyOptions options, ProxyMetrics metrics, ILogger logger)
 {
+    private enum Next
+    {
+        Done,
+        RetryPolicy,
+        RetryConnect,
+    }
+
+    private readonly record struct Outcome(string Upstream, Next Next, EndpointHealth? Failed = null);
+
     /// <summary>Forwards; returns the upstream it ended on (for the access log).</summary>
-    public async Task<string> ForwardAsync(HttpContext context, CompiledRoute route, ForwardAction forward, ClusterTable clusters, ListenerDefaults? defaults)
+    public async Task<string> ForwardAsync(
+        HttpContext context, CompiledRoute route, ForwardAction forward, ClusterTable clusters, ListenerDefaults? defaults, PassiveHealthCheck? health = null)
     {
         var timeouts = route.Route.Timeouts;
         using var requestTimeout = Deadline(context, timeouts?.Request ?? defaults?.RequestTimeout);
@@ -28,18 +40,21 @@ internal sealed partial class RouteForwarder(IHttpForwarder forwarder, HttpMessa
         }
 
         await mirror.StartAsync(context, route.Route.Filters, clusters).ConfigureAwait(false);
+        health ??= PassiveHealthCheck.Default;
         var upstream = "-";
-        for (var attempt = 0; ; attempt++)
+        EndpointHealth? connectFailed = null;
+        for (var attempt = 0; ;)
         {
             var retriesLeft = retry is null ? 0 : retry.Attempts - attempt;
-            var outcome = await AttemptAsync(context, route, forward, clusters, timeouts?.BackendRequest, requestTimeout, retriesLeft > 0 ? retry : null, defaults?.IdleTimeout).ConfigureAwait(false);
+            var outcome = await AttemptAsync(context, route, forward, clusters, timeouts?.BackendRequest, requestTimeout,
+                retriesLeft > 0 ? retry : null, defaults?.IdleTimeout, health, connectFailed).ConfigureAwait(false);
             upstream = outcome.Upstream;
-            if (!outcome.Retry)
+            if (outcome.Next == Next.Done)
             {
                 return upstream;
             }
 
-            // Nothing reached the client yet: forget this answer and try again after the backoff.
+            // Nothing reached the client yet: forget this answer and try again.
             context.Response.Headers.Clear();
             context.Response.StatusCode = 200;
             if (context.Request.Body.CanSeek)
@@ -47,6 +62,14 @@ internal sealed partial class RouteForwarder(IHttpForwarder forwarder, HttpMessa
                 context.Request.Body.Position = 0;
             }
 
+            if (outcome.Next == Next.RetryConnect)
+            {
+                // Free and at once: the request never left, so it costs the backend nothing and the client no attempt.
+                connectFailed = outcome.Failed;
+                continue;
+            }
+
+            attempt++;
             try
             {
                 await Task.Delay(retry!.Backoff, requestTimeout?.Token ?? context.RequestAborted).ConfigureAwait(false);
@@ -59,35 +82,38 @@ internal sealed partial class RouteForwarder(IHttpForwarder forwarder, HttpMessa
         }
     }
 
-    private async Task<(string Upstream, bool Retry)> AttemptAsync(
+    /// <param name="connectFailed">The endpoint whose connection just failed, once this request has used its connect retry.</param>
+    private async Task<Outcome> AttemptAsync(
         HttpContext context, CompiledRoute route, ForwardAction forward, ClusterTable clusters,
-        TimeSpan? backendTimeout, CancellationTokenSource? requestTimeout, RouteRetry? retry, TimeSpan? idleTimeout)
+        TimeSpan? backendTimeout, CancellationTokenSource? requestTimeout, RouteRetry? retry, TimeSpan? idleTimeout,
+        PassiveHealthCheck health, EndpointHealth? connectFailed)
     {
         var backend = BackendPicker.Pick(forward.Backends);
         if (backend is null)
         {
             await ErrorResponses.WriteAsync(context, 500, "Every backend of this route has weight 0.").ConfigureAwait(false);
-            return ("-", false);
+            return new("-", Next.Done);
         }
 
         if (backend.ClusterId is null || clusters.Find(backend.ClusterId) is not { } cluster)
         {
             await ErrorResponses.WriteAsync(context, 500, "The chosen backend of this route is invalid; see the route's status.").ConfigureAwait(false);
-            return ("-", false);
+            return new("-", Next.Done);
         }
 
-        var destination = cluster.NextDestination();
-        if (destination is null)
+        var endpoint = cluster.Pick(connectFailed, health.Enabled);
+        if (endpoint is null)
         {
             if (retry?.Codes.Contains(503) == true)
             {
-                return (cluster.Cluster.Id, true);
+                return new(cluster.Cluster.Id, Next.RetryPolicy);
             }
 
             await ErrorResponses.WriteAsync(context, 503, $"No ready endpoints for {cluster.Cluster.Id}.").ConfigureAwait(false);
-            return (cluster.Cluster.Id, false);
+            return new(cluster.Cluster.Id, Next.Done);
         }
 
+        var destination = endpoint.Destination;
         IReadOnlyList<RouteFilter> filters = backend.Filters.IsDefaultOrEmpty ? route.Route.Filters : [.. route.Route.Filters, .. backend.Filters];
         var transformer = new RouteTransformer(filters, route.Match.PrefixForRewrite, retry?.Codes);
         var requestConfig = new ForwarderRequestConfig
@@ -100,33 +126,59 @@ internal sealed partial class RouteForwarder(IHttpForwarder forwarder, HttpMessa
         using var attemptTimeout = Deadline(context, backendTimeout, requestTimeout?.Token);
         var token = attemptTimeout?.Token ?? requestTimeout?.Token ?? context.RequestAborted;
         var error = await forwarder.SendAsync(context, destination, client, requestConfig, transformer, token).ConfigureAwait(false);
-        if (transformer.RetryRequested)
+        if (error == ForwarderError.None || transformer.RetryRequested || context.Response.HasStarted)
         {
-            return (destination, true);
-        }
+            if (endpoint.Succeeded())
+            {
+                LogEndpointRecovered(logger, endpoint.Address, endpoint.ClusterId);
+            }
 
-        if (error == ForwarderError.None || context.Response.HasStarted)
-        {
-            return (destination, false);
+            return new(destination, transformer.RetryRequested ? Next.RetryPolicy : Next.Done);
         }
 
         if (context.RequestAborted.IsCancellationRequested)
         {
-            return (destination, false); // The client went away: nobody to answer, nothing to report.
+            return new(destination, Next.Done); // The client went away: nobody to answer, nothing to report.
         }
 
         var timedOut = token.IsCancellationRequested;
+        if (!timedOut && ConnectFailure.Is(context, error))
+        {
+            ReportConnectFailure(endpoint, health);
+            if (connectFailed is null && (cluster.Endpoints.Length > 1 || forward.Backends.Length > 1))
+            {
+                metrics.ConnectRetried(endpoint);
+                return new(destination, Next.RetryConnect, endpoint);
+            }
+        }
+
         LogUpstreamFailed(logger, destination, route.Route.Owner, timedOut ? "timeout" : error.ToString(), retry is not null);
         var status = timedOut ? 504 : context.Response.StatusCode >= 500 ? context.Response.StatusCode : 502;
         if (retry is not null && retry.Codes.Contains(status) && !(requestTimeout?.IsCancellationRequested ?? false))
         {
-            return (destination, true);
+            return new(destination, Next.RetryPolicy);
         }
 
         var why = timedOut ? "did not answer in time" : $"failed ({error})";
         await ErrorResponses.WriteAsync(context, status, $"Upstream {destination} {why}.").ConfigureAwait(false);
-        return (destination, false);
+        return new(destination, Next.Done);
     }
+
+    private void ReportConnectFailure(EndpointHealth endpoint, PassiveHealthCheck health)
+    {
+        metrics.ConnectFailed(endpoint);
+        if (health.Enabled && endpoint.ConnectFailed(health) is { } ejectedFor)
+        {
+            metrics.Ejected(endpoint);
+            LogEndpointEjected(logger, endpoint.Address, endpoint.ClusterId, ejectedFor.TotalSeconds);
+        }
+    }
+
+    [LoggerMessage(EventId = 6200, Level = LogLevel.Warning, Message = "Endpoint {Endpoint} of {Cluster} ejected for {Seconds}s: its connection attempts fail")]
+    private static partial void LogEndpointEjected(ILogger logger, string endpoint, string cluster, double seconds);
+
+    [LoggerMessage(EventId = 6201, Level = LogLevel.Information, Message = "Endpoint {Endpoint} of {Cluster} answered again after an ejection")]
+    private static partial void LogEndpointRecovered(ILogger logger, string endpoint, string cluster);
 
     [LoggerMessage(EventId = 2102, Level = LogLevel.Warning, Message = "Upstream {Destination} for {Route} failed: {Error} (will retry: {Retrying})")]
     private static partial void LogUpstreamFailed(ILogger logger, string destination, string route, string error, bool retrying);

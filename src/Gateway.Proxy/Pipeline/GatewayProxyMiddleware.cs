@@ -42,7 +42,7 @@ public sealed class GatewayProxyMiddleware
             ActivityHeadersPropagator = null,
             ConnectTimeout = TimeSpan.FromSeconds(10),
         });
-        _forwarder = new RouteForwarder(forwarder, client, new RequestMirror(client, loggers.CreateLogger<RequestMirror>()), _options, loggers.CreateLogger<RouteForwarder>());
+        _forwarder = new RouteForwarder(forwarder, client, new RequestMirror(client, loggers.CreateLogger<RequestMirror>()), _options, metrics, loggers.CreateLogger<RouteForwarder>());
     }
 
     public async Task InvokeAsync(HttpContext context)
@@ -83,7 +83,7 @@ public sealed class GatewayProxyMiddleware
                     Redirects.Write(context, redirect, listener.Listener, route.Match.PrefixForRewrite);
                     break;
                 case ForwardAction forward:
-                    upstream = await _forwarder.ForwardAsync(context, route, forward, config.Clusters, listener.Listener.Defaults).ConfigureAwait(false);
+                    upstream = await _forwarder.ForwardAsync(context, route, forward, config.Clusters, listener.Listener.Defaults, listener.Listener.PassiveHealthCheck).ConfigureAwait(false);
                     break;
             }
         }

@@ -17,8 +17,15 @@ internal sealed record ProxyConfigSettings(
     public static ProxyConfigSettings From(ProxyConfigSpec spec)
     {
         var problems = ImmutableArray.CreateBuilder<string>();
-        return new ProxyConfigSettings(spec.AccessLog == true, TimeoutDefaults(spec.Timeouts, problems), ValidLimits(spec.ConnectionLimits, problems), spec.Service, problems.ToImmutable());
+        var passiveHealthCheck = HealthCheckSettings.Passive(spec.HealthCheck?.Passive, problems);
+        return new ProxyConfigSettings(spec.AccessLog == true, TimeoutDefaults(spec.Timeouts, problems), ValidLimits(spec.ConnectionLimits, problems), spec.Service, problems.ToImmutable())
+        {
+            PassiveHealthCheck = passiveHealthCheck,
+        };
     }
+
+    /// <summary>Outlier detection for the endpoints the class's routes reach; null is the default.</summary>
+    public PassiveHealthCheck? PassiveHealthCheck { get; init; }
 
     /// <summary>Timeouts as listener defaults; zero means no default.</summary>
     private static ListenerDefaults? TimeoutDefaults(ProxyConfigTimeouts? timeouts, ImmutableArray<string>.Builder problems)

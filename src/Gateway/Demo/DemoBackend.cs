@@ -48,7 +48,8 @@ public sealed class DemoBackend : IAsyncDisposable
 
     /// <summary>
     /// Echoes the request. Test knobs, as request headers: X-Echo-Delay (milliseconds before answering),
-    /// X-Echo-Status (the status to answer), X-Echo-Set-Header ("Name:value,Other:value" response headers).
+    /// X-Echo-Status (the status to answer), X-Echo-Set-Header ("Name:value,Other:value" response headers),
+    /// X-Echo-Body (any value: the request body, read as UTF-8, is echoed as "body").
     /// </summary>
     private async Task EchoAsync(HttpContext context)
     {
@@ -88,6 +89,12 @@ public sealed class DemoBackend : IAsyncDisposable
             {
                 context.Response.Headers.Append(entry[..colon].Trim(), entry[(colon + 1)..].Trim());
             }
+        }
+
+        if (request.Headers.ContainsKey("X-Echo-Body"))
+        {
+            using var reader = new StreamReader(request.Body);
+            echo["body"] = await reader.ReadToEndAsync(context.RequestAborted).ConfigureAwait(false);
         }
 
         context.Response.ContentType = "application/json";
