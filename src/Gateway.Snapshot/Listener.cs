@@ -38,6 +38,9 @@ public sealed record Listener
     /// <summary>Client connection limits (from the GatewayClass's ProxyConfig); null is unlimited.</summary>
     public ConnectionLimits? ConnectionLimits { get; init; }
 
+    /// <summary>Request body size and client timeouts (from the GatewayClass's ProxyConfig); null uses the defaults.</summary>
+    public ClientLimits? ClientLimits { get; init; }
+
     /// <summary>For HTTPS listeners with frontend validation: the client certificates to accept.</summary>
     public ClientValidation? ClientValidation { get; init; }
 

@@ -115,6 +115,12 @@ internal sealed partial class RouteForwarder(IHttpForwarder forwarder, HttpMessa
             return (destination, false); // The client went away: nobody to answer, nothing to report.
         }
 
+        if (RequestBodyLimit.ClientFailureStatus(context, error) is { } clientStatus)
+        {
+            await RequestBodyLimit.WriteClientFailureAsync(context, clientStatus).ConfigureAwait(false);
+            return (destination, false); // The client's body, not the backend: no upstream failure, no retry.
+        }
+
         var timedOut = token.IsCancellationRequested;
         LogUpstreamFailed(logger, destination, route.Route.Owner, timedOut ? "timeout" : error.ToString(), retry is not null);
         var status = timedOut ? 504 : context.Response.StatusCode >= 500 ? context.Response.StatusCode : 502;

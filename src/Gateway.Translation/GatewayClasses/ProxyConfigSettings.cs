@@ -14,10 +14,16 @@ namespace Gateway.Translation.GatewayClasses;
 internal sealed record ProxyConfigSettings(
     bool AccessLog, ListenerDefaults? Defaults, ConnectionLimits? ConnectionLimits, ProxyConfigService? Service, ImmutableArray<string> Problems)
 {
+    /// <summary>Request body size and client timeouts (see <see cref="ClientLimitSettings"/>).</summary>
+    public ClientLimits? ClientLimits { get; init; }
+
     public static ProxyConfigSettings From(ProxyConfigSpec spec)
     {
         var problems = ImmutableArray.CreateBuilder<string>();
-        return new ProxyConfigSettings(spec.AccessLog == true, TimeoutDefaults(spec.Timeouts, problems), ValidLimits(spec.ConnectionLimits, problems), spec.Service, problems.ToImmutable());
+        var defaults = TimeoutDefaults(spec.Timeouts, problems);
+        var connectionLimits = ValidLimits(spec.ConnectionLimits, problems);
+        var clientLimits = ClientLimitSettings.From(spec, problems);
+        return new ProxyConfigSettings(spec.AccessLog == true, defaults, connectionLimits, spec.Service, problems.ToImmutable()) { ClientLimits = clientLimits };
     }
 
     /// <summary>Timeouts as listener defaults; zero means no default.</summary>
