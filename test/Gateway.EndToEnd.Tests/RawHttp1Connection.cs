@@ -76,6 +76,32 @@ internal sealed class RawHttp1Connection : IDisposable
         }
     }
 
+    /// <summary>Sends bytes as they are, e.g. half a request head.</summary>
+    public async Task SendAsync(string text) => await _stream.WriteAsync(Encoding.ASCII.GetBytes(text));
+
+    /// <summary>Reads (and drops) whatever comes until the server closes the connection; false if it is still open after <paramref name="within"/>.</summary>
+    public async Task<bool> ClosedByServerWithinAsync(TimeSpan within)
+    {
+        using var timeout = new CancellationTokenSource(within);
+        var buffer = new byte[4096];
+        try
+        {
+            while (await _stream.ReadAsync(buffer, timeout.Token) > 0)
+            {
+            }
+
+            return true;
+        }
+        catch (IOException)
+        {
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
     public void Dispose() => _tcp.Dispose();
 
     private async Task<string?> ReadHeadAsync()
