@@ -57,18 +57,18 @@ public sealed class ClientLimitTests
     }
 
     [Fact]
-    public async Task Body_CutShortByTheClient_IsNotReportedAsAnUpstreamFailure()
+    public async Task Body_CutShortByTheClient_IsNotCountedAsABadGateway()
     {
         await using var gateway = new GatewayUnderTest();
         var port = await ServeAsync(gateway, "{}");
+        using var connection = await RawHttp1Connection.OpenAsync(port);
 
-        using (var connection = await RawHttp1Connection.OpenAsync(port))
-        {
-            await connection.SendAsync("POST /upload HTTP/1.1\r\nHost: example.com\r\nX-Echo-Read-Body: 1\r\nContent-Length: 100000\r\n\r\nonly a few bytes");
-            await Task.Delay(200); // Let the forward start before the client goes away.
-        }
+        await connection.SendAsync("POST /upload HTTP/1.1\r\nHost: example.com\r\nX-Echo-Read-Body: 1\r\nContent-Length: 100000\r\n\r\nonly a few bytes");
+        connection.EndSending();
 
-        await Eventually.TrueAsync(async () => (await MetricLinesAsync(gateway, "gateway_requests_total{")).Any(), "the request is counted");
+        // Kestrel takes the end of the stream as the client going away: nobody to answer, and nothing to blame the backend for.
+        (await connection.ReadResponseAsync())?.StatusCode.Should().NotBe(502);
+        await Eventually.TrueAsync(async () => (await MetricLinesAsync(gateway, "gateway_requests_total{")).Length > 0, "the request is counted");
         (await MetricLinesAsync(gateway, "gateway_requests_total{")).Should().NotContain(line => line.Contains("code=\"502\"", StringComparison.Ordinal));
     }
 
