@@ -132,6 +132,21 @@ public sealed class ClientLimitTests
         }
     }
 
+    [Fact]
+    public async Task InvalidValues_AreReportedInStatus_AndTheDefaultsApply()
+    {
+        await using var gateway = new GatewayUnderTest();
+        var port = await ServeAsync(gateway, "{limits: {maxRequestBodySize: 10MB}, timeouts: {requestHeaders: soon, clientIdle: 0s}}");
+
+        var status = await gateway.GetStringAsync($"{gateway.Admin}status");
+        status.Should().Contain("InvalidParameters")
+            .And.Contain("spec.limits.maxRequestBodySize: 10MB is not a size such as 10Mi")
+            .And.Contain("spec.timeouts.requestHeaders: soon is not a positive duration")
+            .And.Contain("spec.timeouts.clientIdle: 0s is not a positive duration");
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri($"http://127.0.0.1:{port}/")) { Content = new ByteArrayContent(new byte[100_000]) };
+        (await gateway.Client.SendAsync(request)).StatusCode.Should().Be(HttpStatusCode.OK, "no body limit applies");
+    }
+
     [Theory]
     [InlineData(2_000UL, 872)] // The reproduced case: 2,300 idle clients no longer exhaust 2,000 descriptors.
     [InlineData(1_048_576UL, 524_160)]
