@@ -68,20 +68,32 @@ public sealed class PathForwardingTests
         return JsonNode.Parse(response.Body)!["rawTarget"]!.GetValue<string>();
     }
 
-    private static async Task<int> ServeAsync(GatewayUnderTest gateway)
-    {
-        var backend = await gateway.StartBackendAsync("echo");
-        var port = TestPorts.Free();
-        gateway.WriteFile("all.yaml", Manifests.Join(
-            Manifests.GatewayClassWithProxyConfig("{}"),
-            Manifests.Gateway("gw", port),
-            Manifests.Backend("echo", backend.Port),
-            Manifests.Route("r", "gw", "/public", "echo")));
-        await gateway.StartAsync();
-        return port;
-    }
+    private static Task<int> ServeAsync(GatewayUnderTest gateway) => ServeAsync(gateway, Manifests.Route("r", "gw", "/public", "echo"));
 
-    private static async Task<int> ServeRewriteAsync(GatewayUnderTest gateway, string rewrite)
+    /// <summary>Routes /prefix with a URLRewrite path filter (YAML flow style).</summary>
+    private static Task<int> ServeRewriteAsync(GatewayUnderTest gateway, string rewrite) => ServeAsync(gateway, $"""
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: HTTPRoute
+        metadata:
+          name: rewrite
+        spec:
+          parentRefs:
+          - name: gw
+          rules:
+          - matches:
+            - path:
+                type: PathPrefix
+                value: /prefix
+            filters:
+            - type: URLRewrite
+              urlRewrite:
+                path: {rewrite}
+            backendRefs:
+            - name: echo
+              port: 80
+        """);
+
+    private static async Task<int> ServeAsync(GatewayUnderTest gateway, string route)
     {
         var backend = await gateway.StartBackendAsync("echo");
         var port = TestPorts.Free();
@@ -89,27 +101,7 @@ public sealed class PathForwardingTests
             Manifests.GatewayClassWithProxyConfig("{}"),
             Manifests.Gateway("gw", port),
             Manifests.Backend("echo", backend.Port),
-            $"""
-            apiVersion: gateway.networking.k8s.io/v1
-            kind: HTTPRoute
-            metadata:
-              name: rewrite
-            spec:
-              parentRefs:
-              - name: gw
-              rules:
-              - matches:
-                - path:
-                    type: PathPrefix
-                    value: /prefix
-                filters:
-                - type: URLRewrite
-                  urlRewrite:
-                    path: {rewrite}
-                backendRefs:
-                - name: echo
-                  port: 80
-            """));
+            route));
         await gateway.StartAsync();
         return port;
     }
