@@ -10,8 +10,9 @@ namespace Gateway.Proxy.Listeners;
 /// <summary>
 /// Connection middleware on every Gateway socket (Kestrel only limits connections server-wide). It counts the open
 /// connections of each socket and closes a new one at once, before TLS or any request is read, when the socket's
-/// maxConnections (or, without one, its share of the <see cref="ClientConnectionBudget"/>) are open. The limit is read from the live state on every accept, so a changed ProxyConfig
-/// applies without rebinding; connections already open are never dropped by a lower limit.
+/// maxConnections (or, without one, its share of the <see cref="ClientConnectionBudget"/>) are open. The limit is
+/// read from the live state on every accept, so a changed ProxyConfig applies without rebinding; connections already
+/// open are never dropped by a lower limit.
 /// </summary>
 public sealed partial class ConnectionLimiter(ProxyState state, ClientConnectionBudget budget, ProxyMetrics metrics, TimeProvider time, ILogger<ConnectionLimiter> logger)
 {
