@@ -9,4 +9,7 @@ public sealed class ProxyOptions
 
     /// <summary>Idle timeout towards a backend when the route sets none.</summary>
     public TimeSpan DefaultBackendTimeout { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Client connections all Gateway sockets may hold together; null derives it from the open-files limit.</summary>
+    public int? MaxClientConnections { get; set; }
 }

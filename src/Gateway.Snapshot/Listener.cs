@@ -41,6 +41,9 @@ public sealed record Listener
     /// <summary>Passive health checking of the endpoints its routes reach (from its GatewayClass's ProxyConfig); null is the default.</summary>
     public PassiveHealthCheck? PassiveHealthCheck { get; init; }
 
+    /// <summary>Request body size and client timeouts (from the GatewayClass's ProxyConfig); null uses the defaults.</summary>
+    public ClientLimits? ClientLimits { get; init; }
+
     /// <summary>For HTTPS listeners with frontend validation: the client certificates to accept.</summary>
     public ClientValidation? ClientValidation { get; init; }
 

@@ -75,6 +75,8 @@ public sealed class CommandLineTests : IDisposable
     [InlineData("--channel-client-cert needs an https://", "--role", "proxy", "--controller-address", "http://127.0.0.1:18000", "--channel-client-cert", "DIR", "--channel-client-key", "DIR")]
     [InlineData("--access-log is a data-plane flag", "--role", "controller", "--config-dir", "DIR", "--channel-listen", "127.0.0.1:18000", "--access-log")]
     [InlineData("say where objects come from", "--role", "controller", "--channel-listen", "127.0.0.1:18000")]
+    [InlineData("--max-client-connections is a data-plane flag", "--role", "controller", "--config-dir", "DIR", "--channel-listen", "127.0.0.1:18000", "--max-client-connections", "10")]
+    [InlineData("--max-client-connections must be at least 1", "--config-dir", "DIR", "--max-client-connections", "0")]
     public void ConflictingOrIncompleteFlags_AreRefusedWithAReason(string reason, params string[] args)
     {
         var (options, errors) = Bind([.. args.Select(a => a == "DIR" ? _dir : a)]);

@@ -37,6 +37,19 @@ internal sealed class RawHttp1Connection : IDisposable
         try
         {
             await _stream.WriteAsync(Encoding.ASCII.GetBytes($"GET {path} HTTP/1.1\r\nHost: example.com\r\n{extra}\r\n"));
+            return await ReadResponseAsync();
+        }
+        catch (IOException)
+        {
+            return null; // Reset by the server.
+        }
+    }
+
+    /// <summary>The next response; null when the server closed the connection without answering.</summary>
+    public async Task<Response?> ReadResponseAsync()
+    {
+        try
+        {
             var head = await ReadHeadAsync();
             if (head is null)
             {
@@ -65,6 +78,35 @@ internal sealed class RawHttp1Connection : IDisposable
         try
         {
             return _buffered.Count == 0 && await _stream.ReadAsync(new byte[1], timeout.Token) == 0;
+        }
+        catch (IOException)
+        {
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Half-closes the connection: the server reads the end of the stream, and can still answer.</summary>
+    public void EndSending() => _tcp.Client.Shutdown(SocketShutdown.Send);
+
+    /// <summary>Sends bytes as they are, e.g. half a request head.</summary>
+    public async Task SendAsync(string text) => await _stream.WriteAsync(Encoding.ASCII.GetBytes(text));
+
+    /// <summary>Reads (and drops) whatever comes until the server closes the connection; false if it is still open after <paramref name="within"/>.</summary>
+    public async Task<bool> ClosedByServerWithinAsync(TimeSpan within)
+    {
+        using var timeout = new CancellationTokenSource(within);
+        var buffer = new byte[4096];
+        try
+        {
+            while (await _stream.ReadAsync(buffer, timeout.Token) > 0)
+            {
+            }
+
+            return true;
         }
         catch (IOException)
         {

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 using System.Collections.Immutable;
+using System.Text.Json.Serialization;
 using Gateway.Model.Meta;
 
 namespace Gateway.Model.Extensions;
@@ -28,6 +29,8 @@ public sealed record ProxyConfigSpec
     public ProxyConfigConnectionLimits? ConnectionLimits { get; init; }
     public ProxyConfigService? Service { get; init; }
     public ProxyConfigHealthCheck? HealthCheck { get; init; }
+
+    public ProxyConfigLimits? Limits { get; init; }
 }
 
 /// <summary>The Service made for each Gateway of the class in a cluster: its type and extra annotations (e.g. for a cloud load balancer).</summary>
@@ -43,6 +46,12 @@ public sealed record ProxyConfigTimeouts
 {
     public string? Request { get; init; }
     public string? Idle { get; init; }
+
+    /// <summary>How long a client may take to send a request's headers.</summary>
+    public string? RequestHeaders { get; init; }
+
+    /// <summary>How long a client connection may stay open with no request in flight.</summary>
+    public string? ClientIdle { get; init; }
 }
 
 /// <summary>Per-socket client connection limits for the listeners of the class.</summary>
@@ -66,4 +75,12 @@ public sealed record ProxyConfigPassiveHealthCheck
     public int? ConsecutiveFailures { get; init; }
     public string? BaseEjectionTime { get; init; }
     public string? MaxEjectionTime { get; init; }
+}
+
+/// <summary>Limits on what a client may send through the listeners of the class.</summary>
+public sealed record ProxyConfigLimits
+{
+    /// <summary>A Kubernetes quantity ("10Mi", "1G") or a number of bytes; unset is unlimited.</summary>
+    [JsonConverter(typeof(IntOrStringConverter))]
+    public string? MaxRequestBodySize { get; init; }
 }

@@ -141,6 +141,12 @@ internal sealed partial class RouteForwarder(
             return new(destination, Next.Done); // The client went away: nobody to answer, nothing to report.
         }
 
+        if (RequestBodyLimit.ClientFailureStatus(context, error) is { } clientStatus)
+        {
+            await RequestBodyLimit.WriteClientFailureAsync(context, clientStatus).ConfigureAwait(false);
+            return new(destination, Next.Done); // The client's body, not the backend: no upstream failure, no retry.
+        }
+
         var timedOut = token.IsCancellationRequested;
         if (!timedOut && ConnectFailure.Is(context, error))
         {

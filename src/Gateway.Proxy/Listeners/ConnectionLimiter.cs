@@ -10,10 +10,11 @@ namespace Gateway.Proxy.Listeners;
 /// <summary>
 /// Connection middleware on every Gateway socket (Kestrel only limits connections server-wide). It counts the open
 /// connections of each socket and closes a new one at once, before TLS or any request is read, when the socket's
-/// maxConnections are open. The limit is read from the live state on every accept, so a changed ProxyConfig
-/// applies without rebinding; connections already open are never dropped by a lower limit.
+/// maxConnections (or, without one, its share of the <see cref="ClientConnectionBudget"/>) are open. The limit is
+/// read from the live state on every accept, so a changed ProxyConfig applies without rebinding; connections already
+/// open are never dropped by a lower limit.
 /// </summary>
-public sealed partial class ConnectionLimiter(ProxyState state, ProxyMetrics metrics, TimeProvider time, ILogger<ConnectionLimiter> logger)
+public sealed partial class ConnectionLimiter(ProxyState state, ClientConnectionBudget budget, ProxyMetrics metrics, TimeProvider time, ILogger<ConnectionLimiter> logger)
 {
     private static readonly TimeSpan LogInterval = TimeSpan.FromSeconds(10);
 
@@ -34,7 +35,9 @@ public sealed partial class ConnectionLimiter(ProxyState state, ProxyMetrics met
 
     private async Task ServeAsync(ConnectionContext connection, ConnectionDelegate next, SocketConnections socket)
     {
-        var max = state.Current.Limits.For(socket.Address, socket.Port)?.MaxConnections;
+        // An explicit maxConnections wins; otherwise the socket's share of the descriptor budget.
+        var limits = state.Current.Limits;
+        var max = limits.For(socket.Address, socket.Port)?.MaxConnections ?? budget.PerSocket(limits.SocketCount);
         if (!socket.TryOpen(max))
         {
             Reject(socket, max!.Value);

@@ -22,7 +22,11 @@ internal sealed class SocketLimits
             .ToFrozenDictionary(g => g.Key, g => new ConnectionLimits(
                 g.Min(l => l.ConnectionLimits!.MaxConnections),
                 g.Min(l => l.ConnectionLimits!.MaxRequestsPerConnection)));
+        SocketCount = snapshot.Listeners.Select(l => (l.Address, l.Port)).Distinct().Count();
     }
+
+    /// <summary>How many Gateway sockets the snapshot binds: they share the client connection budget.</summary>
+    public int SocketCount { get; }
 
     public ConnectionLimits? For(string address, int port) => _limits.GetValueOrDefault((address, port));
 }

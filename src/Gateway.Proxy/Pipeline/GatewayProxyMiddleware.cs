@@ -83,6 +83,12 @@ public sealed class GatewayProxyMiddleware
                     Redirects.Write(context, redirect, listener.Listener, route.Match.PrefixForRewrite);
                     break;
                 case ForwardAction forward:
+                    if (RequestBodyLimit.Apply(context, listener.Listener.ClientLimits))
+                    {
+                        await RequestBodyLimit.WriteClientFailureAsync(context, StatusCodes.Status413PayloadTooLarge).ConfigureAwait(false);
+                        break;
+                    }
+
                     upstream = await _forwarder.ForwardAsync(context, route, forward, config.Clusters, listener.Listener.Defaults, listener.Listener.PassiveHealthCheck).ConfigureAwait(false);
                     break;
             }

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 using Gateway.Snapshot;
+using Microsoft.AspNetCore.Http;
 
 namespace Gateway.Proxy.Pipeline;
 
@@ -19,7 +20,34 @@ internal static class PathRewriter
 
         var prefix = matchedPrefix is "" or "/" ? "" : matchedPrefix;
         var rest = path.Length >= prefix.Length ? path[prefix.Length..] : "";
-        var replacement = rewrite.Value.TrimEnd('/');
+        return Join(rewrite.Value.TrimEnd('/'), rest);
+    }
+
+    /// <summary>
+    /// As <see cref="Rewrite"/> on a raw (escaped) path, for forwarding: the replacement is escaped, and the rest of the
+    /// path keeps its raw form. The matched prefix is a decoded path; decoding never adds or removes a '/' (Kestrel keeps
+    /// "%2F"), so the raw rest starts after as many segments as the prefix has.
+    /// </summary>
+    public static string RewriteRaw(string rawPath, string matchedPrefix, PathRewrite rewrite)
+    {
+        if (rewrite.Type == PathRewriteType.ReplaceFullPath)
+        {
+            return new PathString(rewrite.Value).ToUriComponent();
+        }
+
+        var prefix = matchedPrefix is "" or "/" ? "" : matchedPrefix;
+        var slash = -1; // The '/' that starts the prefix's last segment in the raw path.
+        for (var segments = prefix.AsSpan().Count('/'); segments > 0 && (slash = rawPath.IndexOf('/', slash + 1)) >= 0; segments--)
+        {
+        }
+
+        var restStart = slash < 0 && prefix.Length > 0 ? -1 : rawPath.IndexOf('/', slash + 1);
+        var rest = restStart < 0 ? "" : rawPath[restStart..];
+        return Join(new PathString(rewrite.Value.TrimEnd('/')).ToUriComponent(), rest);
+    }
+
+    private static string Join(string replacement, string rest)
+    {
         var result = rest.Length == 0 ? replacement : replacement + (rest.StartsWith('/') ? rest : "/" + rest);
         return result.Length == 0 ? "/" : result;
     }

@@ -7,7 +7,8 @@ namespace Gateway.Proxy.Pipeline;
 
 /// <summary>
 /// Applies a matched route's filters to the proxied request and response, and adds X-Forwarded-For/Proto/Host.
-/// The original Host header is kept (YARP's base transformer copies it) unless a URLRewrite replaces it.
+/// The original Host header is kept (YARP's base transformer copies it) unless a URLRewrite replaces it; the path and
+/// query are the client's, as sent (<see cref="ForwardedPath"/>).
 /// </summary>
 internal sealed class RouteTransformer(IReadOnlyList<RouteFilter> filters, string matchedPrefix, IReadOnlyCollection<int>? retryCodes = null) : HttpTransformer
 {
@@ -17,8 +18,8 @@ internal sealed class RouteTransformer(IReadOnlyList<RouteFilter> filters, strin
     public override async ValueTask TransformRequestAsync(HttpContext httpContext, HttpRequestMessage proxyRequest, string destinationPrefix, CancellationToken cancellationToken)
     {
         await base.TransformRequestAsync(httpContext, proxyRequest, destinationPrefix, cancellationToken).ConfigureAwait(false);
-        var request = httpContext.Request;
         AddForwardedHeaders(httpContext, proxyRequest);
+        PathRewrite? pathRewrite = null;
 
         foreach (var filter in filters)
         {
@@ -33,15 +34,12 @@ internal sealed class RouteTransformer(IReadOnlyList<RouteFilter> filters, strin
                         proxyRequest.Headers.Host = rewrite.Hostname;
                     }
 
-                    if (rewrite.Path is not null)
-                    {
-                        var path = PathRewriter.Rewrite(request.Path.Value ?? "/", matchedPrefix, rewrite.Path);
-                        proxyRequest.RequestUri = RequestUtilities.MakeDestinationAddress(destinationPrefix, new PathString(path), request.QueryString);
-                    }
-
+                    pathRewrite = rewrite.Path ?? pathRewrite;
                     break;
             }
         }
+
+        proxyRequest.RequestUri = ForwardedPath.Destination(destinationPrefix, httpContext, pathRewrite, matchedPrefix);
     }
 
     public override async ValueTask<bool> TransformResponseAsync(HttpContext httpContext, HttpResponseMessage? proxyResponse, CancellationToken cancellationToken)

@@ -14,18 +14,25 @@ namespace Gateway.Translation.GatewayClasses;
 internal sealed record ProxyConfigSettings(
     bool AccessLog, ListenerDefaults? Defaults, ConnectionLimits? ConnectionLimits, ProxyConfigService? Service, ImmutableArray<string> Problems)
 {
-    public static ProxyConfigSettings From(ProxyConfigSpec spec)
-    {
-        var problems = ImmutableArray.CreateBuilder<string>();
-        var passiveHealthCheck = HealthCheckSettings.Passive(spec.HealthCheck?.Passive, problems);
-        return new ProxyConfigSettings(spec.AccessLog == true, TimeoutDefaults(spec.Timeouts, problems), ValidLimits(spec.ConnectionLimits, problems), spec.Service, problems.ToImmutable())
-        {
-            PassiveHealthCheck = passiveHealthCheck,
-        };
-    }
+    /// <summary>Request body size and client timeouts (see <see cref="ClientLimitSettings"/>).</summary>
+    public ClientLimits? ClientLimits { get; init; }
 
     /// <summary>Outlier detection for the endpoints the class's routes reach; null is the default.</summary>
     public PassiveHealthCheck? PassiveHealthCheck { get; init; }
+
+    public static ProxyConfigSettings From(ProxyConfigSpec spec)
+    {
+        var problems = ImmutableArray.CreateBuilder<string>();
+        var defaults = TimeoutDefaults(spec.Timeouts, problems);
+        var connectionLimits = ValidLimits(spec.ConnectionLimits, problems);
+        var clientLimits = ClientLimitSettings.From(spec, problems);
+        var passiveHealthCheck = HealthCheckSettings.Passive(spec.HealthCheck?.Passive, problems);
+        return new ProxyConfigSettings(spec.AccessLog == true, defaults, connectionLimits, spec.Service, problems.ToImmutable())
+        {
+            ClientLimits = clientLimits,
+            PassiveHealthCheck = passiveHealthCheck,
+        };
+    }
 
     /// <summary>Timeouts as listener defaults; zero means no default.</summary>
     private static ListenerDefaults? TimeoutDefaults(ProxyConfigTimeouts? timeouts, ImmutableArray<string>.Builder problems)

@@ -19,6 +19,7 @@ public static class CommandLine
     private static readonly Option<string> _logFormat = new("--log-format") { Description = "text or json (json by default in a container).", DefaultValueFactory = _ => Environment.GetEnvironmentVariable("DOTNET_RUNNING_IN_CONTAINER") == "true" ? "json" : "text", Recursive = true };
     private static readonly Option<string> _logLevel = new("--log-level") { Description = "Verbose, Debug, Information, Warning, Error or Fatal.", DefaultValueFactory = _ => "Information", Recursive = true };
     private static readonly Option<bool> _accessLog = new("--access-log") { Description = "Log one line per proxied request.", Recursive = true };
+    private static readonly Option<int?> _maxClientConnections = new("--max-client-connections") { Description = "Client connections all Gateway sockets may hold together, shared equally (default: half the open-files limit left after a reserve of 256).", Recursive = true };
     private static readonly Option<bool> _adminExposeAll = new("--admin-expose-all") { Description = "Serve /status and /config to non-loopback clients too.", Recursive = true };
     private static readonly Option<string?> _kubeconfig = new("--kubeconfig") { Description = "Watch the Kubernetes API using this kubeconfig (or set KUBECONFIG).", Recursive = true };
     private static readonly Option<bool> _inCluster = new("--in-cluster") { Description = "Watch the Kubernetes API with the pod's service account.", Recursive = true };
@@ -36,7 +37,7 @@ public static class CommandLine
         ChannelFlags.Role.AcceptOnlyFromAmong("all", "controller", "proxy");
         var root = new RootCommand("gateway: a Kubernetes Gateway API implementation; controller and proxy in one binary.")
         {
-            _configDir, _controllerName, _gatewayAddresses, _listenAddress, _adminAddress, _adminPort, _logFormat, _logLevel, _accessLog,
+            _configDir, _controllerName, _gatewayAddresses, _listenAddress, _adminAddress, _adminPort, _logFormat, _logLevel, _accessLog, _maxClientConnections,
             _adminExposeAll, _kubeconfig, _inCluster, _leaderElect, _leaderElectionNamespace, _leaderElectionName,
             _containerPorts, _serviceNamespace, _serviceSelector,
         };
@@ -79,6 +80,7 @@ public static class CommandLine
             LogFormat = parse.GetValue(_logFormat)!,
             LogLevel = parse.GetValue(_logLevel)!,
             AccessLog = parse.GetValue(_accessLog),
+            MaxClientConnections = parse.GetValue(_maxClientConnections),
             AdminExposeAll = parse.GetValue(_adminExposeAll),
             Kubeconfig = parse.GetValue(_kubeconfig) ?? KubeconfigFromEnvironment(parse, !demo),
             InCluster = parse.GetValue(_inCluster),
@@ -128,9 +130,13 @@ public static class CommandLine
             return "say where objects come from: --config-dir DIR, --kubeconfig FILE (or KUBECONFIG), or --in-cluster";
         }
 
-        return options.Role == GatewayRole.Controller && ChannelFlags.IsGiven(parse, _accessLog)
-            ? "--access-log is a data-plane flag; a controller serves no traffic"
-            : null;
+        Option[] dataPlaneSide = [_accessLog, _maxClientConnections];
+        if (options.Role == GatewayRole.Controller && dataPlaneSide.FirstOrDefault(o => ChannelFlags.IsGiven(parse, o)) is { } dataPlane)
+        {
+            return $"{dataPlane.Name} is a data-plane flag; a controller serves no traffic";
+        }
+
+        return options.MaxClientConnections < 1 ? "--max-client-connections must be at least 1" : null;
     }
 
     private static string? Check(GatewayOptions options)

@@ -36,6 +36,7 @@ public sealed class DemoBackend : IAsyncDisposable
         builder.WebHost.ConfigureKestrel(k =>
         {
             k.AddServerHeader = false;
+            k.Limits.MaxRequestBodySize = null; // Tests send bodies past Kestrel's 30 MB default through the gateway.
             k.Listen(address, port, listen => listen.Protocols = h2c ? HttpProtocols.Http2 : HttpProtocols.Http1AndHttp2);
         });
         var app = builder.Build();
@@ -49,7 +50,8 @@ public sealed class DemoBackend : IAsyncDisposable
     /// <summary>
     /// Echoes the request. Test knobs, as request headers: X-Echo-Delay (milliseconds before answering),
     /// X-Echo-Status (the status to answer), X-Echo-Set-Header ("Name:value,Other:value" response headers),
-    /// X-Echo-Body (any value: the request body, read as UTF-8, is echoed as "body").
+    /// X-Echo-Body (any value: the request body, read as UTF-8, is echoed as "body"),
+    /// X-Echo-Read-Body (read the whole body and report its length as bodyBytes).
     /// </summary>
     private async Task EchoAsync(HttpContext context)
     {
@@ -72,12 +74,25 @@ public sealed class DemoBackend : IAsyncDisposable
             context.Response.StatusCode = status;
         }
 
+        long? bodyBytes = null;
+        if (request.Headers.ContainsKey("X-Echo-Read-Body"))
+        {
+            var buffer = new byte[64 * 1024];
+            bodyBytes = 0;
+            for (int read; (read = await request.Body.ReadAsync(buffer, context.RequestAborted).ConfigureAwait(false)) > 0;)
+            {
+                bodyBytes += read;
+            }
+        }
+
         var echo = new Dictionary<string, object?>
         {
             ["backend"] = name,
             ["method"] = request.Method,
             ["protocol"] = request.Protocol,
             ["path"] = request.Path.Value + request.QueryString.Value,
+            ["rawTarget"] = context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpRequestFeature>()?.RawTarget,
+            ["bodyBytes"] = bodyBytes,
             ["host"] = request.Host.Value,
             ["headers"] = request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase),
         };

@@ -48,6 +48,7 @@ public static class GatewayHost
                     https.ServerCertificateSelector = certificates.Select;
                     https.OnAuthenticate = clientValidation.OnAuthenticate;
                 });
+                kestrel.ApplicationServices.GetRequiredService<ClientTimeouts>().Attach(kestrel);
             }
 
             kestrel.Listen(IPAddress.Parse(options.AdminAddress), options.AdminPort);
@@ -127,7 +128,13 @@ public static class GatewayHost
         services.AddSingleton<ClientCertificateValidator>();
         services.AddSingleton<ProxyMetrics>();
         services.AddSingleton<ConnectionLimiter>();
-        services.Configure<ProxyOptions>(p => p.AccessLog = options.AccessLog);
+        services.AddSingleton<ClientConnectionBudget>();
+        services.AddSingleton<ClientTimeouts>();
+        services.Configure<ProxyOptions>(p =>
+        {
+            p.AccessLog = options.AccessLog;
+            p.MaxClientConnections = options.MaxClientConnections;
+        });
         services.AddHttpForwarder();
         services.AddHostedService<ListenerBindingService>();
         services.AddHostedService<MemoryTrimService>();

@@ -1,0 +1,62 @@
+// SPDX-License-Identifier: Apache-2.0
+using Gateway.Snapshot;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Yarp.ReverseProxy.Forwarder;
+
+namespace Gateway.Proxy.Pipeline;
+
+/// <summary>
+/// The path and query a backend receives: the client's request target byte for byte (Kestrel's RawTarget), not the
+/// decoded Request.Path re-encoded, which turned "%2F" into "%252F". Two changes only: dot-segments are removed (as
+/// Kestrel does before matching, "%2e" counting as "."), so the backend sees the path the route matched rather than
+/// one that a backend that decodes differently could resolve elsewhere; and a URLRewrite replaces what it asks for,
+/// with the rest of the path kept raw.
+/// </summary>
+internal static class ForwardedPath
+{
+    // Without it, Uri would unescape and re-escape the path (and compress "..") on its own terms.
+    private static readonly UriCreationOptions Verbatim = new() { DangerousDisablePathAndQueryCanonicalization = true };
+
+    public static Uri Destination(string destinationPrefix, HttpContext context, PathRewrite? rewrite, string matchedPrefix)
+    {
+        var target = context.Features.Get<IHttpRequestFeature>()?.RawTarget;
+        var start = target is null ? -1 : PathStart(target);
+        if (start < 0)
+        {
+            // No origin-form target to keep (e.g. "OPTIONS *"): the decoded path, re-encoded as YARP does.
+            var request = context.Request;
+            var path = rewrite is null ? request.Path : new PathString(PathRewriter.Rewrite(request.Path.Value ?? "/", matchedPrefix, rewrite));
+            return RequestUtilities.MakeDestinationAddress(destinationPrefix, path, request.QueryString);
+        }
+
+        var queryStart = target!.IndexOf('?', start);
+        var rawPath = queryStart < 0 ? (start == 0 ? target : target[start..]) : target[start..queryStart];
+        rawPath = DotSegments.Remove(rawPath);
+        if (rewrite is not null)
+        {
+            rawPath = PathRewriter.RewriteRaw(rawPath, matchedPrefix, rewrite);
+        }
+
+        var query = queryStart < 0 ? ReadOnlySpan<char>.Empty : target.AsSpan(queryStart);
+        return new Uri(string.Concat(destinationPrefix.AsSpan().TrimEnd('/'), rawPath, query), Verbatim);
+    }
+
+    /// <summary>Where the path starts: 0 in origin form ("/a?b"), after the authority in absolute form; -1 if there is none.</summary>
+    private static int PathStart(string target)
+    {
+        if (target.StartsWith('/'))
+        {
+            return 0;
+        }
+
+        var scheme = target.IndexOf("://", StringComparison.Ordinal);
+        if (scheme <= 0)
+        {
+            return -1;
+        }
+
+        var slash = target.IndexOfAny(['/', '?'], scheme + 3);
+        return slash >= 0 && target[slash] == '/' ? slash : -1;
+    }
+}
