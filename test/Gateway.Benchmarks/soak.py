@@ -15,6 +15,7 @@ import random
 import shutil
 import signal
 import statistics
+import subprocess
 import sys
 import tempfile
 import threading
@@ -28,7 +29,7 @@ GC_HEAP = "dotnet_gc_last_collection_heap_size_bytes"
 GC_COMMITTED = "dotnet_gc_last_collection_memory_committed_size_bytes"
 GC_COLLECTIONS = "dotnet_gc_collections_total"
 ALLOCATED = "dotnet_gc_heap_total_allocated_bytes_total"
-THREADS = "dotnet_thread_pool_thread_count"
+THREADS = "dotnet_thread_pool_thread_count_total"
 EXCEPTIONS = "dotnet_exceptions_total"
 
 
@@ -231,6 +232,14 @@ def describe(m):
             f"exceptions {get(EXCEPTIONS, fmt='{:.0f}')}, /metrics series {m.get('series', '?')}")
 
 
+def gcdump(args, pid, workdir, name):
+    """A heap dump for diagnosis (it forces a full collection, so it is taken after the RSS it would disturb)."""
+    if args.gcdump:
+        path = os.path.join(workdir, f"{name}.gcdump")
+        subprocess.run([args.gcdump, "collect", "-p", str(pid), "-o", path], capture_output=True, timeout=300)
+        log(f"heap dump {path}: {args.gcdump} report {path}")
+
+
 # ---------------------------------------------------------------- main
 
 def main():
@@ -249,6 +258,8 @@ def main():
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--base-port", type=int, default=18300)
     ap.add_argument("--keep", action="store_true", help="keep the work dir (config, logs, samples.csv)")
+    ap.add_argument("--gcdump", metavar="DOTNET_GCDUMP",
+                    help="path of dotnet-gcdump: heap dumps after the start and end RSS go to the (kept) work dir")
     ap.add_argument("--env", action="append", default=[], metavar="KEY=VALUE",
                     help="extra environment for the gateway, e.g. DOTNET_GCgen0size=... (diagnostics)")
     args = ap.parse_args()
@@ -299,6 +310,7 @@ def main():
         start_rss = statistics.median(s[2] for s in start_samples)
         start_metrics = start_samples[-1][3]
         log(f"start: VmRSS {mb(start_rss)}; {describe(start_metrics)}")
+        gcdump(args, proc.pid, workdir, "start")
 
         sampler.phase = "churn"
         churn_s = args.minutes * 60
@@ -327,6 +339,7 @@ def main():
         hwm = rss_kb(proc.pid)[1]
         slope = slope_mb_per_min([s for s in after if s[0] >= churn_end + 5])
         end_metrics = after[-1][3]
+        gcdump(args, proc.pid, workdir, "end")
         load.stop.set()
         sampler.stop.set()
         load.join(10)
@@ -363,7 +376,7 @@ def main():
         if sampler:
             sampler.stop.set()
         bench.PROCS and bench.stop_all()
-        if args.keep:
+        if args.keep or args.gcdump:
             log(f"kept {workdir}")
         else:
             shutil.rmtree(workdir, ignore_errors=True)
