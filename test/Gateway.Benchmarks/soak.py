@@ -13,7 +13,6 @@ import http.client
 import os
 import random
 import shutil
-import signal
 import statistics
 import subprocess
 import sys
@@ -375,13 +374,8 @@ def main():
             load.stop.set()
         if sampler:
             sampler.stop.set()
-        bench.PROCS and bench.stop_all()
-        if args.keep or args.gcdump:
-            log(f"kept {workdir}")
-        else:
-            shutil.rmtree(workdir, ignore_errors=True)
+        bench.finish(workdir, args.keep or args.gcdump)
 
 
 if __name__ == "__main__":
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
-    sys.exit(main())
+    bench.run(main)

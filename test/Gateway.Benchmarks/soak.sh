@@ -15,24 +15,5 @@ case " $* " in *" -h "*|*" --help "*) exec python3 "$here/soak.py" --gateway non
 command -v python3 >/dev/null 2>&1 || { echo "python3 is required" >&2; exit 2; }
 command -v nginx >/dev/null 2>&1 || echo "nginx not found: the demo backend (gateway demo) stands in for it"
 
-if [ -z "${GATEWAY_BIN:-}" ]; then
-  echo "publishing the gateway (Release) to $out"
-  dotnet publish "$root/src/Gateway/Gateway.csproj" -c Release -o "$out" --nologo -v quiet >/dev/null
-  GATEWAY_BIN="$out/gateway"
-fi
-
-# soak.py runs in its own process group and ends every process it starts; if this script is interrupted,
-# the trap ends that group (and nothing else).
-child=""
-cleanup() {
-  if [ -n "$child" ] && kill -0 "$child" 2>/dev/null; then
-    kill -TERM -- "-$child" 2>/dev/null || true
-    sleep 2
-    kill -KILL -- "-$child" 2>/dev/null || true
-  fi
-}
-trap cleanup EXIT INT TERM
-
-setsid python3 -u "$here/soak.py" --gateway "$GATEWAY_BIN" "$@" &
-child=$!
-wait "$child"
+source "$here/launch.sh"
+launch soak.py "$@"
