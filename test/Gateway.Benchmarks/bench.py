@@ -598,13 +598,23 @@ def main():
         print("=" * 78)
         return 0
     finally:
-        stop_all()
-        if args.keep:
-            log(f"kept {workdir}")
-        else:
-            shutil.rmtree(workdir, ignore_errors=True)
+        finish(workdir, args.keep)
+
+
+def finish(workdir, keep):
+    """Ends every process started here, then removes the work dir unless asked to keep it."""
+    stop_all()
+    if keep:
+        log(f"kept {workdir}")
+    else:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+def run(main):
+    """Runs a benchmark's main as this script's entry point (SIGTERM ends it through its `finally`)."""
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    sys.exit(main())
 
 
 if __name__ == "__main__":
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
-    sys.exit(main())
+    run(main)

@@ -22,24 +22,5 @@ need wrk || { echo "wrk is required (apt-get install wrk)" >&2; exit 2; }
 need python3 || { echo "python3 is required" >&2; exit 2; }
 need nginx || { echo "nginx missing: the backend needs it" >&2; exit 2; }
 
-if [ -z "${GATEWAY_BIN:-}" ]; then
-  echo "publishing the gateway (Release) to $out"
-  dotnet publish "$root/src/Gateway/Gateway.csproj" -c Release -o "$out" --nologo -v quiet >/dev/null
-  GATEWAY_BIN="$out/gateway"
-fi
-
-# bench.py runs in its own process group and ends every process it starts; if this script is interrupted,
-# the trap ends that group (and nothing else).
-child=""
-cleanup() {
-  if [ -n "$child" ] && kill -0 "$child" 2>/dev/null; then
-    kill -TERM -- "-$child" 2>/dev/null || true
-    sleep 2
-    kill -KILL -- "-$child" 2>/dev/null || true
-  fi
-}
-trap cleanup EXIT INT TERM
-
-setsid python3 -u "$here/bench.py" --gateway "$GATEWAY_BIN" "$@" &
-child=$!
-wait "$child"
+source "$here/launch.sh"
+launch bench.py "$@"

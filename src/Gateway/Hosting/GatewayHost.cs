@@ -97,8 +97,10 @@ public static class GatewayHost
                 break;
         }
 
+        // "System.Runtime" is .NET's built-in runtime meter (GC heap and collections, allocations, working set,
+        // thread pool, exceptions, …): memory growth is visible on /metrics without a package.
         services.AddOpenTelemetry().WithMetrics(metrics => metrics
-            .AddMeter(ProxyMetrics.MeterName, ControlPlaneMetrics.MeterName, ChannelMetrics.MeterName)
+            .AddMeter(ProxyMetrics.MeterName, ControlPlaneMetrics.MeterName, ChannelMetrics.MeterName, "System.Runtime")
             .AddPrometheusExporter());
 
         var app = builder.Build();
