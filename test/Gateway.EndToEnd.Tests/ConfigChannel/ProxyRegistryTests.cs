@@ -52,7 +52,7 @@ public sealed class ProxyRegistryTests : IDisposable
         _clock.Now += ProxyRegistry.SyncGrace;
         _registry.Evaluate();
         var afterGrace = _registry.Reported;
-        _registry.Ack("p1", Current, "");
+        _registry.Ack("p1", Current, null, "");
         var acked = _registry.Reported;
 
         (alone.Connected, alone.Reason).Should().Be((false, "NoProxiesConnected"));
@@ -67,7 +67,7 @@ public sealed class ProxyRegistryTests : IDisposable
     {
         Publish(1);
         using var proxy = _registry.Connect("p1", "test");
-        _registry.Ack("p1", Current, "");
+        _registry.Ack("p1", Current, null, "");
         var changesBefore = _changes;
 
         _clock.Now += TimeSpan.FromSeconds(1);
@@ -85,13 +85,13 @@ public sealed class ProxyRegistryTests : IDisposable
     {
         Publish(1);
         using var first = _registry.Connect("p1", "test");
-        _registry.Ack("p1", Current, "");
+        _registry.Ack("p1", Current, null, "");
         var changesAfterFirstAck = _changes;
 
         using var second = _registry.Connect("p2", "test");
-        _registry.Ack("p2", Current, "");
+        _registry.Ack("p2", Current, null, "");
         _clock.Now += TimeSpan.FromSeconds(5);
-        _registry.Ack("p1", Current, "");
+        _registry.Ack("p1", Current, null, "");
         var changesWithinQuietPeriod = _changes;
         _clock.Now += ProxyRegistry.QuietPeriod;
         _registry.Evaluate();
@@ -106,7 +106,7 @@ public sealed class ProxyRegistryTests : IDisposable
     {
         Publish(1);
         var proxy = _registry.Connect("p1", "test");
-        _registry.Ack("p1", Current, "");
+        _registry.Ack("p1", Current, null, "");
 
         proxy.Dispose();
 
