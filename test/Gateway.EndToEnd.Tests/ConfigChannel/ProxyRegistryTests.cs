@@ -113,5 +113,37 @@ public sealed class ProxyRegistryTests : IDisposable
         (_registry.Reported.Connected, _registry.Reported.Reason).Should().Be((false, "NoProxiesConnected"));
     }
 
+    [Fact]
+    public void Refusal_OutranksProxiesInSync_AndClearsWhenTheProxyAcknowledgesWithoutError()
+    {
+        Publish(1);
+        using var first = _registry.Connect("p1", "test");
+        using var second = _registry.Connect("p2", "test");
+        _registry.Ack("p1", Current, null, "");
+        _registry.Ack("p2", Current, null, "");
+        var served = Current;
+        Publish(2);
+        _registry.Ack("p1", Current, null, "");
+
+        _registry.Ack("p2", served, Current, "CryptographicException: bad PEM");
+        var refused = _registry.Reported;
+        _registry.Ack("p2", Current, null, "");
+
+        (refused.Connected, refused.Reason).Should().Be((false, "SnapshotRejected"));
+        refused.Message.Should().Be("Proxy p2 refused config version 2: CryptographicException: bad PEM. It serves version 1.");
+        (_registry.Reported.Connected, _registry.Reported.Reason).Should().Be((true, "InSync"));
+    }
+
+    [Fact]
+    public void RefusalOfAnotherSessionsSnapshot_IsNotReported()
+    {
+        Publish(1);
+        using var proxy = _registry.Connect("p1", "test");
+
+        _registry.Ack("p1", Current, new ChannelPosition("an earlier controller", 7), "bad");
+
+        _registry.Reported.Reason.Should().Be("InSync");
+    }
+
     public void Dispose() => _registry.Dispose();
 }
