@@ -24,7 +24,7 @@ public sealed class SnapshotRefusalTests
         PrivateKeyPem = "-----BEGIN PRIVATE KEY-----\nZ2FyYmFnZQ==\n-----END PRIVATE KEY-----\n",
     };
 
-    /// <summary>The feed's current snapshot, one version on, with every cluster sent to backendPort.</summary>
+    /// <summary>The feed's current snapshot, one version on, with every cluster sent to backendPort, with or without a certificate that does not load.</summary>
     private static ProxySnapshot Next(SnapshotFeed feed, int backendPort, bool unloadable)
     {
         var current = feed.Current!.Snapshot;
@@ -32,7 +32,7 @@ public sealed class SnapshotRefusalTests
         {
             Version = current.Version + 1,
             Clusters = [.. current.Clusters.Select(c => c with { Endpoints = [new ClusterEndpoint("127.0.0.1", backendPort)] })],
-            Certificates = unloadable ? [.. current.Certificates, _unloadable] : current.Certificates,
+            Certificates = [.. current.Certificates.Where(c => c.Id != _unloadable.Id), .. unloadable ? [_unloadable] : Array.Empty<TlsCertificate>()],
         };
     }
 
