@@ -26,6 +26,11 @@ public sealed class ProxyState(TimeProvider? time = null)
 
     internal LiveConfig Current => _current;
 
+    /// <summary>
+    /// Makes the snapshot live. Everything is built before the one swap, so a snapshot that throws here (a certificate
+    /// that does not load, a route that does not compile) changes nothing: the caller refuses it and the last good one
+    /// keeps serving.
+    /// </summary>
     public void Apply(ProxySnapshot snapshot)
     {
         var previous = _current;

@@ -32,6 +32,14 @@ public static class SnapshotJson
     public static Task SerializeRedactedAsync(Stream stream, ProxySnapshot snapshot, CancellationToken cancellationToken) =>
         JsonSerializer.SerializeAsync(stream, Redacted(snapshot), Options, cancellationToken);
 
+    /// <summary>
+    /// The snapshot without the serving certificates' private keys (certificates are public and stay): what a proxy
+    /// persists in its --state-dir unless the operator opts into keys on disk.
+    /// </summary>
+    public static ProxySnapshot WithoutPrivateKeys(ProxySnapshot snapshot) => snapshot.Certificates.All(c => c.PrivateKeyPem is null)
+        ? snapshot
+        : snapshot with { Certificates = [.. snapshot.Certificates.Select(c => c with { PrivateKeyPem = null })] };
+
     private static ProxySnapshot Redacted(ProxySnapshot snapshot) => snapshot with
     {
         Certificates = [.. snapshot.Certificates.Select(c => c with { CertificatePem = null, PrivateKeyPem = null })],

@@ -44,10 +44,11 @@ public sealed class CommandLineTests : IDisposable
 
         var (options, errors) = Bind("--role", "proxy", "--controller-address", "https://controller.gateway-system:18000", "--channel-ca", ca,
             "--channel-server-name", "controller", "--node-id", "node-a", "--channel-connect-timeout", "2s", "--channel-max-retries", "3",
-            "--channel-retry-backoff", "250ms");
+            "--channel-retry-backoff", "250ms", "--state-dir", Path.Combine(_dir, "state"), "--state-include-secrets");
 
         errors.Should().BeEmpty();
         var channel = options!.Channel;
+        (channel.StateDir, channel.StateIncludesPrivateKeys).Should().Be((Path.Combine(_dir, "state"), true));
         channel.ControllerAddress.Should().Be(new Uri("https://controller.gateway-system:18000"));
         (channel.CaFile, channel.ServerName, channel.NodeId).Should().Be((ca, "controller", "node-a"));
         (channel.ConnectTimeout, channel.MaxRetries, channel.RetryBackoff).Should().Be((TimeSpan.FromSeconds(2), 3, TimeSpan.FromMilliseconds(250)));
@@ -74,6 +75,8 @@ public sealed class CommandLineTests : IDisposable
     [InlineData("--channel-client-cert and --channel-client-key go together", "--role", "proxy", "--controller-address", "https://127.0.0.1:18000", "--channel-client-cert", "DIR")]
     [InlineData("--channel-client-cert needs an https://", "--role", "proxy", "--controller-address", "http://127.0.0.1:18000", "--channel-client-cert", "DIR", "--channel-client-key", "DIR")]
     [InlineData("--access-log is a data-plane flag", "--role", "controller", "--config-dir", "DIR", "--channel-listen", "127.0.0.1:18000", "--access-log")]
+    [InlineData("--state-include-secrets needs --state-dir", "--role", "proxy", "--controller-address", "http://127.0.0.1:18000", "--state-include-secrets")]
+    [InlineData("--state-dir is a flag of --role proxy", "--config-dir", "DIR", "--state-dir", "DIR")]
     [InlineData("say where objects come from", "--role", "controller", "--channel-listen", "127.0.0.1:18000")]
     [InlineData("--max-client-connections is a data-plane flag", "--role", "controller", "--config-dir", "DIR", "--channel-listen", "127.0.0.1:18000", "--max-client-connections", "10")]
     [InlineData("--max-client-connections must be at least 1", "--config-dir", "DIR", "--max-client-connections", "0")]

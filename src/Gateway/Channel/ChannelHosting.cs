@@ -50,6 +50,7 @@ internal static class ChannelHosting
     {
         services.AddSingleton(options);
         services.AddSingleton<ChannelMetrics>();
+        services.AddSingleton<SnapshotStateFile>();
         services.AddSingleton<ConfigChannelClient>();
         services.AddHostedService(sp => sp.GetRequiredService<ConfigChannelClient>());
     }

@@ -9,17 +9,25 @@ namespace Gateway.Channel;
 /// <summary>
 /// A proxy's end of the config channel: subscribes to the controller, applies every newer snapshot to the proxy
 /// state and acknowledges it, and reconnects with backoff when the stream ends. Nothing is torn down while the
-/// controller is away: the last good snapshot keeps serving.
+/// controller is away: the last good snapshot keeps serving. With --state-dir the proxy starts from the snapshot it
+/// saved last time, and saves every one it applies.
 /// </summary>
 public sealed partial class ConfigChannelClient(
     ConfigChannelOptions options,
     ProxyState proxy,
+    SnapshotStateFile state,
     ChannelMetrics metrics,
     IHostApplicationLifetime lifetime,
     TimeProvider time,
     ILogger<ConfigChannelClient> logger) : BackgroundService
 {
+    /// <summary>What a proxy that serves nothing yet acknowledges.</summary>
+    private static readonly ChannelPosition _nothing = new("", 0);
+
     private ChannelPosition? _serving;
+
+    /// <summary>The last snapshot this proxy refused, so that the same one sent again is refused without another try.</summary>
+    private Rejection? _rejected;
 
     /// <summary>True once the proxy gave up after --channel-max-retries and asked the host to stop.</summary>
     public bool GaveUp { get; private set; }
@@ -31,6 +39,7 @@ public sealed partial class ConfigChannelClient(
         var client = new ConfigChannel.ConfigChannelClient(channel);
         var backoff = new Backoff(options.RetryBackoff, options.MaxBackoff, Random.Shared);
         var failures = 0;
+        Restore();
         while (!stoppingToken.IsCancellationRequested)
         {
             var connected = false;
@@ -46,7 +55,7 @@ public sealed partial class ConfigChannelClient(
                 LogConnected(logger, address, _serving?.ToString() ?? "nothing yet");
                 if (_serving is { } serving)
                 {
-                    await AckAsync(client, serving, "", stoppingToken).ConfigureAwait(false);
+                    await AckAsync(client, serving, stoppingToken).ConfigureAwait(false);
                 }
 
                 await foreach (var message in call.ResponseStream.ReadAllAsync(stoppingToken).ConfigureAwait(false))
@@ -94,6 +103,30 @@ public sealed partial class ConfigChannelClient(
         }
     }
 
+    /// <summary>Serves the snapshot saved by the last run (if any) until the controller sends one.</summary>
+    private void Restore()
+    {
+        if (state.Load() is not { } restored)
+        {
+            return;
+        }
+
+        try
+        {
+            proxy.Apply(restored.Snapshot);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            LogRestoreFailed(logger, e, restored.Position.ToString());
+            return;
+        }
+
+        // Without the private keys the state is not the whole snapshot: claiming its position would let the
+        // controller skip resending it, and the HTTPS listeners would wait for keys forever.
+        _serving = restored.WithheldTlsListeners == 0 ? restored.Position : null;
+        LogRestored(logger, restored.Position.ToString(), restored.Snapshot.Listeners.Length, restored.WithheldTlsListeners);
+    }
+
     private async Task ReceiveAsync(ConfigChannel.ConfigChannelClient client, SnapshotMessage message, CancellationToken cancellationToken)
     {
         var received = new ChannelPosition(message.Session, message.Version);
@@ -101,40 +134,70 @@ public sealed partial class ConfigChannelClient(
         {
             metrics.RecordSnapshot("stale", received.Version);
             LogStale(logger, received.ToString(), serving.ToString());
-            await AckAsync(client, serving, "", cancellationToken).ConfigureAwait(false);
+            await AckAsync(client, serving, cancellationToken).ConfigureAwait(false);
             return;
         }
 
+        if (_rejected is { } rejected && rejected.Position == received)
+        {
+            // Sent again after a reconnect: it has not changed, so neither has the answer.
+            await AckAsync(client, _serving ?? _nothing, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        ProxySnapshot snapshot;
         try
         {
-            proxy.Apply(SnapshotJson.Deserialize(message.SnapshotJson.Span) with { Version = message.Version });
+            snapshot = SnapshotJson.Deserialize(message.SnapshotJson.Span) with { Version = message.Version };
+            proxy.Apply(snapshot);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
             // A snapshot this proxy cannot read or apply must not take it down: keep serving the last good one.
             metrics.RecordSnapshot("failed", received.Version);
             LogApplyFailed(logger, e, received.ToString());
-            await AckAsync(client, _serving ?? new ChannelPosition("", 0), e.Message, cancellationToken).ConfigureAwait(false);
+            _rejected = new Rejection(received, Rejection.Describe(e));
+            await AckAsync(client, _serving ?? _nothing, cancellationToken).ConfigureAwait(false);
             return;
         }
 
         _serving = received;
+        _rejected = null;
         metrics.RecordSnapshot("applied", received.Version);
         LogApplied(logger, received.ToString(), message.SnapshotJson.Length);
-        await AckAsync(client, received, "", cancellationToken).ConfigureAwait(false);
+        await AckAsync(client, received, cancellationToken).ConfigureAwait(false);
+        state.Save(received, snapshot);
     }
 
-    /// <summary>Best effort: a lost acknowledgement only delays the controller's status; the next one corrects it.</summary>
-    private async Task AckAsync(ConfigChannel.ConfigChannelClient client, ChannelPosition serving, string error, CancellationToken cancellationToken)
+    /// <summary>
+    /// Reports what the proxy serves, and the snapshot it refused if any. Best effort: a lost acknowledgement only
+    /// delays the controller's status; the next one corrects it.
+    /// </summary>
+    private async Task AckAsync(ConfigChannel.ConfigChannelClient client, ChannelPosition serving, CancellationToken cancellationToken)
     {
+        var ack = new AckRequest { NodeId = options.NodeId, Session = serving.Session, Version = serving.Version };
+        if (_rejected is { } rejected)
+        {
+            (ack.Error, ack.RejectedSession, ack.RejectedVersion) = (rejected.Error, rejected.Position.Session, rejected.Position.Version);
+        }
+
         try
         {
-            await client.AckAsync(new AckRequest { NodeId = options.NodeId, Session = serving.Session, Version = serving.Version, Error = error },
-                deadline: DateTime.UtcNow + options.ConnectTimeout, cancellationToken: cancellationToken).ConfigureAwait(false);
+            await client.AckAsync(ack, deadline: DateTime.UtcNow + options.ConnectTimeout, cancellationToken: cancellationToken).ConfigureAwait(false);
         }
         catch (RpcException e) when (!cancellationToken.IsCancellationRequested)
         {
             LogAckFailed(logger, e.StatusCode.ToString());
+        }
+    }
+
+    private sealed record Rejection(ChannelPosition Position, string Error)
+    {
+        /// <summary>What the controller's status shows: the exception's message, bounded in length.</summary>
+        public static string Describe(Exception e)
+        {
+            var text = $"{e.GetType().Name}: {e.Message}";
+            return text.Length <= 400 ? text : text[..400] + "…";
         }
     }
 
@@ -161,4 +224,11 @@ public sealed partial class ConfigChannelClient(
 
     [LoggerMessage(EventId = 5108, Level = LogLevel.Critical, Message = "Config channel to {Address}: giving up after {MaxRetries} retries")]
     private static partial void LogGaveUp(ILogger logger, Uri address, int maxRetries);
+
+    [LoggerMessage(EventId = 6505, Level = LogLevel.Information,
+        Message = "Serving saved config version {Version} until the controller answers: {Listeners} listeners, {Withheld} HTTPS listeners wait for the controller's keys")]
+    private static partial void LogRestored(ILogger logger, string version, int listeners, int withheld);
+
+    [LoggerMessage(EventId = 6506, Level = LogLevel.Warning, Message = "Could not apply saved config version {Version}; waiting for the controller")]
+    private static partial void LogRestoreFailed(ILogger logger, Exception exception, string version);
 }

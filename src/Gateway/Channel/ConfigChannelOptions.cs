@@ -50,5 +50,11 @@ public sealed class ConfigChannelOptions
     /// <summary>The longest wait between attempts (not a flag).</summary>
     public TimeSpan MaxBackoff { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>Proxy: where the last applied snapshot is kept, to serve it after a restart before the controller answers; null keeps nothing.</summary>
+    public string? StateDir { get; set; }
+
+    /// <summary>Proxy: keep serving certificates' private keys in the state file too (in the clear, mode 0600).</summary>
+    public bool StateIncludesPrivateKeys { get; set; }
+
     public bool UsesTls => CertificateFile is not null;
 }

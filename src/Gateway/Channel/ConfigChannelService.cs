@@ -35,7 +35,8 @@ public sealed class ConfigChannelService(SnapshotFeed feed, ProxyRegistry proxie
 
     public override Task<AckReply> Ack(AckRequest request, ServerCallContext context)
     {
-        proxies.Ack(request.NodeId, new ChannelPosition(request.Session, request.Version), request.Error);
+        var rejected = request.Error.Length > 0 ? new ChannelPosition(request.RejectedSession, request.RejectedVersion) : (ChannelPosition?)null;
+        proxies.Ack(request.NodeId, new ChannelPosition(request.Session, request.Version), rejected, request.Error);
         return Task.FromResult(new AckReply());
     }
 }

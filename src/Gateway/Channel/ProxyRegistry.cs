@@ -6,7 +6,7 @@ namespace Gateway.Channel;
 
 /// <summary>
 /// The proxies with a stream open to this controller and the versions they acknowledged; from them, the
-/// <see cref="ProxyConnection"/> that ProxyConfig status reports. A change of Connected's status or reason is
+/// <see cref="ProxyConnection"/> that ProxyConfig status reports (a proxy's refusal of a snapshot included). A change of Connected's status or reason is
 /// reported at once; anything else (counts, versions, lastSyncTime) at most every <see cref="QuietPeriod"/>, so a
 /// fleet acknowledging a new version does not rewrite status once per proxy.
 /// </summary>
@@ -70,16 +70,23 @@ public sealed partial class ProxyRegistry : IDisposable
         return new Registration(this, id, nodeId);
     }
 
-    public void Ack(string nodeId, ChannelPosition serving, string error)
+    /// <summary>
+    /// A proxy reports what it serves and, with an error, the snapshot of this controller's it refused: status says
+    /// SnapshotRejected until it acknowledges without one.
+    /// </summary>
+    public void Ack(string nodeId, ChannelPosition serving, ChannelPosition? rejected, string error)
     {
+        // A refusal of another session's snapshot (remembered across this controller's restart) is old news.
+        var refusal = rejected is { } position && error.Length > 0 && position.Session == _feed.Session ? new Refusal(position, error) : null;
         lock (_lock)
         {
             foreach (var proxy in _streams.Values.Where(p => p.NodeId == nodeId))
             {
                 proxy.Serving = serving;
+                proxy.Refused = refusal;
             }
 
-            if (error.Length == 0 && IsCurrent(serving))
+            if (refusal is null && IsCurrent(serving))
             {
                 _lastSync = _time.GetUtcNow();
             }
@@ -87,7 +94,7 @@ public sealed partial class ProxyRegistry : IDisposable
 
         if (error.Length > 0)
         {
-            LogRejected(_logger, nodeId, error, serving.ToString());
+            LogRejected(_logger, nodeId, rejected?.ToString() ?? "?", error, serving.ToString());
         }
 
         Evaluate();
@@ -129,6 +136,15 @@ public sealed partial class ProxyRegistry : IDisposable
         }
 
         var version = _feed.Current?.Snapshot.Version ?? 0;
+        if (Refusals() is { Count: > 0 } refusals)
+        {
+            // A refusal outranks the others being in sync: one proxy serving stale config is what the operator must see.
+            var (node, refusal, serving) = refusals[0];
+            var others = refusals.Count > 1 ? $" {refusals.Count - 1} more proxies refused a snapshot too." : "";
+            return new ProxyConnection(false, "SnapshotRejected",
+                $"Proxy {node} refused config version {refusal.Position.Version}: {refusal.Error}. It serves version {serving?.Version ?? 0}.{others}", lastSync);
+        }
+
         var inSync = _streams.Values.Where(p => p.Serving is { } s && IsCurrent(s)).Select(p => p.NodeId).Distinct().Count();
         if (inSync > 0)
         {
@@ -139,6 +155,14 @@ public sealed partial class ProxyRegistry : IDisposable
             ? null
             : new ProxyConnection(false, "NotInSync", $"{connected} proxies connected; none serves config version {version} yet.", lastSync);
     }
+
+    /// <summary>Connected proxies that refused a snapshot of this session, by node id.</summary>
+    private List<(string Node, Refusal Refusal, ChannelPosition? Serving)> Refusals() =>
+    [
+        .. _streams.Values.Where(p => p.Refused is not null)
+            .GroupBy(p => p.NodeId, StringComparer.Ordinal).Select(g => (g.Key, g.First().Refused!, g.First().Serving))
+            .OrderBy(r => r.Key, StringComparer.Ordinal),
+    ];
 
     private bool IsCurrent(ChannelPosition position) =>
         position.Session == _feed.Session && _feed.Current is { } current && position.Version == current.Snapshot.Version;
@@ -179,7 +203,12 @@ public sealed partial class ProxyRegistry : IDisposable
         public string NodeId { get; } = nodeId;
 
         public ChannelPosition? Serving { get; set; }
+
+        /// <summary>The snapshot this proxy last refused and why; null once it acknowledges without an error.</summary>
+        public Refusal? Refused { get; set; }
     }
+
+    private sealed record Refusal(ChannelPosition Position, string Error);
 
     private sealed class Registration(ProxyRegistry registry, long id, string nodeId) : IDisposable
     {
@@ -192,6 +221,6 @@ public sealed partial class ProxyRegistry : IDisposable
     [LoggerMessage(EventId = 5002, Level = LogLevel.Information, Message = "Proxy {NodeId} disconnected; {Count} proxies connected")]
     private static partial void LogDisconnected(ILogger logger, string nodeId, int count);
 
-    [LoggerMessage(EventId = 5003, Level = LogLevel.Warning, Message = "Proxy {NodeId} could not apply a snapshot ({Error}); it still serves version {Serving}")]
-    private static partial void LogRejected(ILogger logger, string nodeId, string error, string serving);
+    [LoggerMessage(EventId = 5003, Level = LogLevel.Warning, Message = "Proxy {NodeId} could not apply config version {Rejected} ({Error}); it still serves version {Serving}")]
+    private static partial void LogRejected(ILogger logger, string nodeId, string rejected, string error, string serving);
 }

@@ -27,11 +27,15 @@ internal static class ChannelFlags
     public static readonly Option<int> MaxRetries = new("--channel-max-retries") { Description = "Proxy: consecutive failed attempts before it exits non-zero; 0 retries forever.", DefaultValueFactory = _ => 0 };
     public static readonly Option<string> RetryBackoff = new("--channel-retry-backoff") { Description = "Proxy: the first reconnect waits a random time up to this; it doubles per failure, up to 30s.", DefaultValueFactory = _ => "500ms" };
 
+    public static readonly Option<string?> StateDir = new("--state-dir") { Description = "Proxy: directory where the last applied config is kept (mode 0600), to serve it after a restart while the controller is away." };
+    public static readonly Option<bool> StateIncludeSecrets = new("--state-include-secrets") { Description = "Proxy: keep TLS private keys in --state-dir too (in the clear), so HTTPS listeners also serve before the controller answers." };
+
     public static Option[] Options => [Role, Listen, Certificate, Key, ClientCa, Plaintext, ControllerAddress, Ca, ServerName, InsecureSkipVerify, ClientCertificate, ClientKey,
-        NodeId, ConnectTimeout, Keepalive, MaxRetries, RetryBackoff];
+        NodeId, ConnectTimeout, Keepalive, MaxRetries, RetryBackoff, StateDir, StateIncludeSecrets];
 
     private static readonly Option[] _controllerOnly = [Listen, Certificate, Key, ClientCa];
-    private static readonly Option[] _proxyOnly = [ControllerAddress, Ca, ServerName, InsecureSkipVerify, ClientCertificate, ClientKey, NodeId, ConnectTimeout, MaxRetries, RetryBackoff];
+    private static readonly Option[] _proxyOnly = [ControllerAddress, Ca, ServerName, InsecureSkipVerify, ClientCertificate, ClientKey, NodeId, ConnectTimeout, MaxRetries, RetryBackoff,
+        StateDir, StateIncludeSecrets];
     private static readonly Option[] _splitOnly = [Keepalive, Plaintext];
 
     public static GatewayRole ParseRole(ParseResult parse) => Enum.Parse<GatewayRole>(parse.GetValue(Role)!, ignoreCase: true);
@@ -59,6 +63,8 @@ internal static class ChannelFlags
         channel.InsecureSkipVerify = parse.GetValue(InsecureSkipVerify);
         channel.NodeId = parse.GetValue(NodeId)!;
         channel.MaxRetries = parse.GetValue(MaxRetries);
+        channel.StateDir = parse.GetValue(StateDir);
+        channel.StateIncludesPrivateKeys = parse.GetValue(StateIncludeSecrets);
         return Duration(parse, ConnectTimeout, t => channel.ConnectTimeout = t)
             ?? Duration(parse, Keepalive, t => channel.Keepalive = t)
             ?? Duration(parse, RetryBackoff, t => channel.RetryBackoff = t)
@@ -143,6 +149,16 @@ internal static class ChannelFlags
         if ((channel.ClientCertificateFile is null) != (channel.ClientKeyFile is null))
         {
             return "--channel-client-cert and --channel-client-key go together";
+        }
+
+        if (channel.StateIncludesPrivateKeys && channel.StateDir is null)
+        {
+            return "--state-include-secrets needs --state-dir";
+        }
+
+        if (channel.StateDir is { } stateDir && File.Exists(stateDir))
+        {
+            return $"--state-dir {stateDir} is a file, not a directory";
         }
 
         return new[] { channel.CaFile, channel.ClientCertificateFile, channel.ClientKeyFile }.FirstOrDefault(f => f is not null && !File.Exists(f)) is { } missing

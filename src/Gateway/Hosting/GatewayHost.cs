@@ -81,10 +81,11 @@ public static class GatewayHost
         {
             case GatewayRole.All:
                 // The in-process channel: each published snapshot goes live on the control loop's thread.
+                services.AddSingleton<InProcessChannel>();
                 services.AddSingleton(sp =>
                 {
                     var feed = new SnapshotFeed();
-                    feed.Published += sp.GetRequiredService<ProxyState>().Apply;
+                    feed.Published += sp.GetRequiredService<InProcessChannel>().Apply;
                     return feed;
                 });
                 break;

@@ -11,26 +11,33 @@ namespace Gateway.Status;
 /// The latest stamped status of every object: what /status serves and what the leader writes. ProxyConfig status
 /// is filled in here, not by the translator: whether proxies are connected is known only at run time. With a
 /// <see cref="ProxyRegistry"/> (a controller serving the config channel) it comes from the proxies; without, the
-/// data plane is in process and every update is an apply.
+/// data plane is in process and every update is an apply, unless the <see cref="InProcessChannel"/> refused it.
 /// </summary>
 public sealed class StatusStore : Kubernetes.IChangeNotifier
 {
     private readonly TimeProvider _time;
     private readonly ProxyRegistry? _proxies;
+    private readonly InProcessChannel? _inProcessChannel;
     private readonly ConditionStamper _stamper;
     private readonly Lock _lock = new();
     private ImmutableArray<ObjectStatus> _translated = [];
     private ProxyConnection? _inProcess;
     private ImmutableArray<ObjectStatus> _current = [];
 
-    public StatusStore(TimeProvider time, ProxyRegistry? proxies = null)
+    public StatusStore(TimeProvider time, ProxyRegistry? proxies = null, InProcessChannel? inProcessChannel = null)
     {
         _time = time;
         _proxies = proxies;
+        _inProcessChannel = inProcessChannel;
         _stamper = new ConditionStamper(time);
         if (proxies is not null)
         {
             proxies.Changed += Restamp;
+        }
+
+        if (inProcessChannel is not null)
+        {
+            inProcessChannel.Changed += Restamp;
         }
     }
 
@@ -68,7 +75,7 @@ public sealed class StatusStore : Kubernetes.IChangeNotifier
             return statuses;
         }
 
-        var connection = _proxies?.Reported ?? _inProcess!;
+        var connection = _proxies?.Reported ?? _inProcessChannel?.Refusal ?? _inProcess!;
         var lastSync = connection.LastSync is { } t ? new DateTimeOffset(t.Ticks - (t.Ticks % TimeSpan.TicksPerSecond), TimeSpan.Zero) : (DateTimeOffset?)null;
         return [.. statuses.Select(s => s.Status is ProxyConfigStatus proxyConfig ? s with
         {

@@ -52,7 +52,7 @@ public sealed class ProxyRegistryTests : IDisposable
         _clock.Now += ProxyRegistry.SyncGrace;
         _registry.Evaluate();
         var afterGrace = _registry.Reported;
-        _registry.Ack("p1", Current, "");
+        _registry.Ack("p1", Current, null, "");
         var acked = _registry.Reported;
 
         (alone.Connected, alone.Reason).Should().Be((false, "NoProxiesConnected"));
@@ -67,7 +67,7 @@ public sealed class ProxyRegistryTests : IDisposable
     {
         Publish(1);
         using var proxy = _registry.Connect("p1", "test");
-        _registry.Ack("p1", Current, "");
+        _registry.Ack("p1", Current, null, "");
         var changesBefore = _changes;
 
         _clock.Now += TimeSpan.FromSeconds(1);
@@ -85,13 +85,13 @@ public sealed class ProxyRegistryTests : IDisposable
     {
         Publish(1);
         using var first = _registry.Connect("p1", "test");
-        _registry.Ack("p1", Current, "");
+        _registry.Ack("p1", Current, null, "");
         var changesAfterFirstAck = _changes;
 
         using var second = _registry.Connect("p2", "test");
-        _registry.Ack("p2", Current, "");
+        _registry.Ack("p2", Current, null, "");
         _clock.Now += TimeSpan.FromSeconds(5);
-        _registry.Ack("p1", Current, "");
+        _registry.Ack("p1", Current, null, "");
         var changesWithinQuietPeriod = _changes;
         _clock.Now += ProxyRegistry.QuietPeriod;
         _registry.Evaluate();
@@ -106,11 +106,43 @@ public sealed class ProxyRegistryTests : IDisposable
     {
         Publish(1);
         var proxy = _registry.Connect("p1", "test");
-        _registry.Ack("p1", Current, "");
+        _registry.Ack("p1", Current, null, "");
 
         proxy.Dispose();
 
         (_registry.Reported.Connected, _registry.Reported.Reason).Should().Be((false, "NoProxiesConnected"));
+    }
+
+    [Fact]
+    public void Refusal_OutranksProxiesInSync_AndClearsWhenTheProxyAcknowledgesWithoutError()
+    {
+        Publish(1);
+        using var first = _registry.Connect("p1", "test");
+        using var second = _registry.Connect("p2", "test");
+        _registry.Ack("p1", Current, null, "");
+        _registry.Ack("p2", Current, null, "");
+        var served = Current;
+        Publish(2);
+        _registry.Ack("p1", Current, null, "");
+
+        _registry.Ack("p2", served, Current, "CryptographicException: bad PEM");
+        var refused = _registry.Reported;
+        _registry.Ack("p2", Current, null, "");
+
+        (refused.Connected, refused.Reason).Should().Be((false, "SnapshotRejected"));
+        refused.Message.Should().Be("Proxy p2 refused config version 2: CryptographicException: bad PEM. It serves version 1.");
+        (_registry.Reported.Connected, _registry.Reported.Reason).Should().Be((true, "InSync"));
+    }
+
+    [Fact]
+    public void RefusalOfAnotherSessionsSnapshot_IsNotReported()
+    {
+        Publish(1);
+        using var proxy = _registry.Connect("p1", "test");
+
+        _registry.Ack("p1", Current, new ChannelPosition("an earlier controller", 7), "bad");
+
+        _registry.Reported.Reason.Should().Be("InSync");
     }
 
     public void Dispose() => _registry.Dispose();

@@ -61,7 +61,7 @@ public sealed class SnapshotOrderTests
     }
 
     [Fact]
-    public async Task Proxy_KeepsServingAndReportsTheError_WhenASnapshotCannotBeRead()
+    public async Task Proxy_KeepsServingAndReportsTheError_WhenASnapshotCannotBeRead_AndRefusesItAgainWithoutTrying()
     {
         await using var controller = new ScriptedController();
         await controller.StartAsync();
@@ -72,11 +72,17 @@ public sealed class SnapshotOrderTests
         controller.Send("s", 1, RouteTo(port, "a", a.Port));
         await controller.NextAckAsync();
 
-        controller.Send("s", 2, "{\"listeners\": 42}"u8.ToArray());
+        var unreadable = "{\"listeners\": 42}"u8.ToArray();
+
+        controller.Send("s", 2, unreadable);
         var ack = await controller.NextAckAsync();
+        controller.Send("s", 2, unreadable); // As after a reconnect.
+        var again = await controller.NextAckAsync();
 
         ack.Error.Should().NotBeEmpty();
-        ack.Version.Should().Be(1);
+        (ack.Version, ack.RejectedSession, ack.RejectedVersion).Should().Be((1, "s", 2));
         (await BackendAsync(proxy, $"http://127.0.0.1:{port}/x")).Should().Be("a");
+        (again.RejectedSession, again.RejectedVersion, again.Error).Should().Be(("s", 2, ack.Error), "the refusal stands");
+        (await MetricAsync(proxy, "gateway_channel_snapshots_received_total", "result=\"failed\"")).Should().Be(1, "the same snapshot is not tried twice");
     }
 }
