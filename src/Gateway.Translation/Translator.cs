@@ -176,6 +176,7 @@ public static class Translator
                     AccessLog = parameters?.AccessLog == true,
                     Defaults = parameters?.Defaults,
                     ConnectionLimits = parameters?.ConnectionLimits,
+                    DrainPeriod = parameters?.DrainPeriod,
                 }));
         }
 

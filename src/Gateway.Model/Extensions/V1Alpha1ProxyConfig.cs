@@ -27,6 +27,13 @@ public sealed record ProxyConfigSpec
     public ProxyConfigTimeouts? Timeouts { get; init; }
     public ProxyConfigConnectionLimits? ConnectionLimits { get; init; }
     public ProxyConfigService? Service { get; init; }
+    public ProxyConfigShutdown? Shutdown { get; init; }
+}
+
+/// <summary>How the gateway stops: how long listeners keep serving after SIGTERM while /readyz answers 503.</summary>
+public sealed record ProxyConfigShutdown
+{
+    public string? DrainPeriod { get; init; }
 }
 
 /// <summary>The Service made for each Gateway of the class in a cluster: its type and extra annotations (e.g. for a cloud load balancer).</summary>

@@ -14,10 +14,33 @@ namespace Gateway.Translation.GatewayClasses;
 internal sealed record ProxyConfigSettings(
     bool AccessLog, ListenerDefaults? Defaults, ConnectionLimits? ConnectionLimits, ProxyConfigService? Service, ImmutableArray<string> Problems)
 {
+    /// <summary>spec.shutdown.drainPeriod, when set and valid.</summary>
+    public TimeSpan? DrainPeriod { get; init; }
+
     public static ProxyConfigSettings From(ProxyConfigSpec spec)
     {
         var problems = ImmutableArray.CreateBuilder<string>();
-        return new ProxyConfigSettings(spec.AccessLog == true, TimeoutDefaults(spec.Timeouts, problems), ValidLimits(spec.ConnectionLimits, problems), spec.Service, problems.ToImmutable());
+        var drainPeriod = DrainPeriodOf(spec.Shutdown, problems);
+        return new ProxyConfigSettings(spec.AccessLog == true, TimeoutDefaults(spec.Timeouts, problems), ValidLimits(spec.ConnectionLimits, problems), spec.Service, problems.ToImmutable())
+        {
+            DrainPeriod = drainPeriod,
+        };
+    }
+
+    private static TimeSpan? DrainPeriodOf(ProxyConfigShutdown? shutdown, ImmutableArray<string>.Builder problems)
+    {
+        if (shutdown?.DrainPeriod is not { } text)
+        {
+            return null;
+        }
+
+        if (!Durations.TryParse(text, out var value))
+        {
+            problems.Add($"spec.shutdown.drainPeriod: {text} is not a duration such as 5s or 1m30s.");
+            return null;
+        }
+
+        return value;
     }
 
     /// <summary>Timeouts as listener defaults; zero means no default.</summary>
