@@ -101,7 +101,8 @@ public static class AdminEndpoints
 
     private static (bool Ready, string Why) Readiness(IServiceProvider services)
     {
-        if (services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping.IsCancellationRequested)
+        if (services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping.IsCancellationRequested
+            || services.GetServices<IHostedService>().OfType<GracefulShutdown>().FirstOrDefault() is { Stopping: true })
         {
             // Draining: load balancers take this replica out while its listeners still serve.
             return (false, "not ready: shutting down");

@@ -45,6 +45,12 @@ public sealed partial class GracefulShutdown(
         }
     }
 
+    /// <summary>
+    /// True once the stop has begun. A signal raises ApplicationStopping first, but a host stopped in code
+    /// (StopAsync) raises it only after this service's StoppingAsync, so /readyz reads this too.
+    /// </summary>
+    public bool Stopping { get; private set; }
+
     public Task StartingAsync(CancellationToken cancellationToken)
     {
         proxy.Applied += OnApplied;
@@ -58,6 +64,7 @@ public sealed partial class GracefulShutdown(
 
     public async Task StoppingAsync(CancellationToken cancellationToken)
     {
+        Stopping = true;
         proxy.Applied -= OnApplied;
         var drain = DrainPeriod;
         LogDraining(logger, drain.TotalSeconds, options.ShutdownTimeout.TotalSeconds);
