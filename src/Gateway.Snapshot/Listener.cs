@@ -35,6 +35,9 @@ public sealed record Listener
     /// <summary>Timeouts for routes that set none (from the GatewayClass's ProxyConfig).</summary>
     public ListenerDefaults? Defaults { get; init; }
 
+    /// <summary>The drain period its GatewayClass's ProxyConfig asks for on shutdown; the largest of all listeners wins.</summary>
+    public TimeSpan? DrainPeriod { get; init; }
+
     /// <summary>Client connection limits (from the GatewayClass's ProxyConfig); null is unlimited.</summary>
     public ConnectionLimits? ConnectionLimits { get; init; }
 

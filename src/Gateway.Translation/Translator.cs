@@ -177,8 +177,8 @@ public static class Translator
                     Defaults = parameters?.Defaults,
                     ConnectionLimits = parameters?.ConnectionLimits,
                     PassiveHealthCheck = parameters?.PassiveHealthCheck,
-
                     ClientLimits = parameters?.ClientLimits,
+                    DrainPeriod = parameters?.DrainPeriod,
                 }));
         }
 

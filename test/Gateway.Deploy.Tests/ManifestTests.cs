@@ -95,6 +95,26 @@ public sealed class ManifestTests
     }
 
     [Fact]
+    public void DaemonSet_TerminationGracePeriod_CoversTheDrainAndTheShutdownTimeout()
+    {
+        var daemonSet = Documents("deploy/kubernetes").Single(d => Scalar(d.Document, "kind") == "DaemonSet").Document;
+        var pod = (YamlMappingNode)daemonSet["spec"]["template"]["spec"];
+        var args = ((YamlSequenceNode)((YamlMappingNode)((YamlSequenceNode)pod["containers"]).Children[0])["args"]).Children.OfType<YamlScalarNode>().Select(a => a.Value!).ToArray();
+        TimeSpan Flag(string name)
+        {
+            var value = args.Single(a => a.StartsWith(name + "=", StringComparison.Ordinal))[(name.Length + 1)..];
+            Gateway.Translation.Routes.Durations.TryParse(value, out var duration).Should().BeTrue($"{name}={value} is a duration");
+            return duration;
+        }
+
+        var grace = TimeSpan.FromSeconds(int.Parse(Scalar(pod, "terminationGracePeriodSeconds")!, System.Globalization.CultureInfo.InvariantCulture));
+
+        // The gateway allows 5 s after the listeners close for the rest of its stop (Hosting/GracefulShutdown.cs).
+        grace.Should().BeGreaterThanOrEqualTo(Flag("--drain-period") + Flag("--shutdown-timeout") + TimeSpan.FromSeconds(5),
+            "the kubelet must not SIGKILL the gateway while it drains or finishes requests in flight");
+    }
+
+    [Fact]
     public void DaemonSet_ServiceSelector_MatchesItsOwnPodLabels()
     {
         var daemonSet = Documents("deploy/kubernetes").Single(d => Scalar(d.Document, "kind") == "DaemonSet").Document;

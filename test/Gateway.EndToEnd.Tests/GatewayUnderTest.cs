@@ -37,6 +37,9 @@ internal sealed class GatewayUnderTest : IAsyncDisposable
             GatewayAddresses = gatewayAddresses,
             AccessLog = true,
             LogLevel = "Warning",
+
+            // Stopping a test's gateway waits for no load balancer.
+            DrainPeriod = TimeSpan.Zero,
         };
     }
 

@@ -29,8 +29,14 @@ public sealed record ProxyConfigSpec
     public ProxyConfigConnectionLimits? ConnectionLimits { get; init; }
     public ProxyConfigService? Service { get; init; }
     public ProxyConfigHealthCheck? HealthCheck { get; init; }
-
     public ProxyConfigLimits? Limits { get; init; }
+    public ProxyConfigShutdown? Shutdown { get; init; }
+}
+
+/// <summary>How the gateway stops: how long listeners keep serving after SIGTERM while /readyz answers 503.</summary>
+public sealed record ProxyConfigShutdown
+{
+    public string? DrainPeriod { get; init; }
 }
 
 /// <summary>The Service made for each Gateway of the class in a cluster: its type and extra annotations (e.g. for a cloud load balancer).</summary>

@@ -20,6 +20,9 @@ internal sealed record ProxyConfigSettings(
     /// <summary>Outlier detection for the endpoints the class's routes reach; null is the default.</summary>
     public PassiveHealthCheck? PassiveHealthCheck { get; init; }
 
+    /// <summary>spec.shutdown.drainPeriod, when set and valid.</summary>
+    public TimeSpan? DrainPeriod { get; init; }
+
     public static ProxyConfigSettings From(ProxyConfigSpec spec)
     {
         var problems = ImmutableArray.CreateBuilder<string>();
@@ -27,11 +30,29 @@ internal sealed record ProxyConfigSettings(
         var connectionLimits = ValidLimits(spec.ConnectionLimits, problems);
         var clientLimits = ClientLimitSettings.From(spec, problems);
         var passiveHealthCheck = HealthCheckSettings.Passive(spec.HealthCheck?.Passive, problems);
+        var drainPeriod = DrainPeriodOf(spec.Shutdown, problems);
         return new ProxyConfigSettings(spec.AccessLog == true, defaults, connectionLimits, spec.Service, problems.ToImmutable())
         {
             ClientLimits = clientLimits,
             PassiveHealthCheck = passiveHealthCheck,
+            DrainPeriod = drainPeriod,
         };
+    }
+
+    private static TimeSpan? DrainPeriodOf(ProxyConfigShutdown? shutdown, ImmutableArray<string>.Builder problems)
+    {
+        if (shutdown?.DrainPeriod is not { } text)
+        {
+            return null;
+        }
+
+        if (!Durations.TryParse(text, out var value))
+        {
+            problems.Add($"spec.shutdown.drainPeriod: {text} is not a duration such as 5s or 1m30s.");
+            return null;
+        }
+
+        return value;
     }
 
     /// <summary>Timeouts as listener defaults; zero means no default.</summary>

@@ -101,6 +101,13 @@ public static class AdminEndpoints
 
     private static (bool Ready, string Why) Readiness(IServiceProvider services)
     {
+        if (services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping.IsCancellationRequested
+            || services.GetServices<IHostedService>().OfType<GracefulShutdown>().FirstOrDefault() is { Stopping: true })
+        {
+            // Draining: load balancers take this replica out while its listeners still serve.
+            return (false, "not ready: shutting down");
+        }
+
         if (services.GetService<ProxyState>() is null)
         {
             // A controller: ready once it has translated a config to serve to proxies.

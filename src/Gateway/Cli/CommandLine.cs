@@ -41,7 +41,7 @@ public static class CommandLine
             _adminExposeAll, _kubeconfig, _inCluster, _leaderElect, _leaderElectionNamespace, _leaderElectionName,
             _containerPorts, _serviceNamespace, _serviceSelector,
         };
-        foreach (var option in ChannelFlags.Options)
+        foreach (var option in ChannelFlags.Options.Concat(ShutdownFlags.Options))
         {
             root.Options.Add(option);
         }
@@ -54,8 +54,11 @@ public static class CommandLine
             }
 
             await using var app = GatewayHost.Build(options);
+
+            // Resolved before running: RunAsync disposes the host's services when it returns.
+            var channelClient = app.Services.GetService<ConfigChannelClient>();
             await app.RunAsync(cancellationToken).ConfigureAwait(false);
-            return app.Services.GetService<ConfigChannelClient>()?.GaveUp == true ? 1 : 0;
+            return channelClient?.GaveUp == true ? 1 : 0;
         });
 
         var demo = new Command("demo", "Start the gateway with the example config and a demo echo backend, ready for curl.") { _backendPort };
@@ -96,7 +99,7 @@ public static class CommandLine
             options.Role = ChannelFlags.ParseRole(parse);
         }
 
-        var problem = (demo ? null : CheckRole(parse, options) ?? ChannelFlags.Bind(parse, options)) ?? Check(options);
+        var problem = (demo ? null : CheckRole(parse, options) ?? ChannelFlags.Bind(parse, options)) ?? ShutdownFlags.Bind(parse, options) ?? Check(options);
         if (problem is not null)
         {
             (errors ?? Console.Error).WriteLine($"gateway: {problem}");

@@ -39,6 +39,12 @@ public sealed class GatewayOptions
     /// <summary>Client connections all Gateway sockets may hold together; null derives it from the open-files limit.</summary>
     public int? MaxClientConnections { get; set; }
 
+    /// <summary>After SIGTERM, how long listeners keep serving while /readyz says 503 (a ProxyConfig may ask for longer).</summary>
+    public TimeSpan DrainPeriod { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>After the drain period, how long requests in flight may take before their connections are closed.</summary>
+    public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(25);
+
     /// <summary>Answer /status and /config to non-loopback clients too (they are loopback-only by default).</summary>
     public bool AdminExposeAll { get; set; }
 

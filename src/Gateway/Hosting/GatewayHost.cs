@@ -141,6 +141,7 @@ public static class GatewayHost
         services.AddHttpForwarder();
         services.AddHostedService<ListenerBindingService>();
         services.AddHostedService<MemoryTrimService>();
+        services.AddHostedService<GracefulShutdown>();
     }
 
     /// <summary>Source, translator and status: roles all and controller.</summary>
