@@ -3,7 +3,6 @@ using System.Collections.Immutable;
 using System.Globalization;
 using Gateway.Model.Extensions;
 using Gateway.Snapshot;
-using Gateway.Translation.Routes;
 
 namespace Gateway.Translation.GatewayClasses;
 
@@ -16,8 +15,8 @@ internal static class ClientLimitSettings
     public static ClientLimits? From(ProxyConfigSpec spec, ImmutableArray<string>.Builder problems)
     {
         var body = BodySize(spec.Limits?.MaxRequestBodySize, problems);
-        var headers = Timeout(spec.Timeouts?.RequestHeaders, "requestHeaders", problems);
-        var idle = Timeout(spec.Timeouts?.ClientIdle, "clientIdle", problems);
+        var headers = SpecDurations.Parse(spec.Timeouts?.RequestHeaders, "spec.timeouts.requestHeaders", positive: true, "10s", problems);
+        var idle = SpecDurations.Parse(spec.Timeouts?.ClientIdle, "spec.timeouts.clientIdle", positive: true, "10s", problems);
         return body is null && headers is null && idle is null ? null : new ClientLimits(body, headers, idle);
     }
 
@@ -35,22 +34,6 @@ internal static class ClientLimitSettings
         }
 
         return bytes;
-    }
-
-    private static TimeSpan? Timeout(string? text, string field, ImmutableArray<string>.Builder problems)
-    {
-        if (text is null)
-        {
-            return null;
-        }
-
-        if (!Durations.TryParse(text, out var value) || value <= TimeSpan.Zero)
-        {
-            problems.Add($"spec.timeouts.{field}: {text} is not a positive duration such as 10s or 1m30s.");
-            return null;
-        }
-
-        return value;
     }
 }
 

@@ -3,7 +3,6 @@ using System.Collections.Immutable;
 using System.Globalization;
 using Gateway.Model.Extensions;
 using Gateway.Snapshot;
-using Gateway.Translation.Routes;
 
 namespace Gateway.Translation.GatewayClasses;
 
@@ -31,8 +30,8 @@ internal static class HealthCheckSettings
             }
         }
 
-        var baseTime = Duration(passive.BaseEjectionTime, "baseEjectionTime", defaults.BaseEjectionTime, problems);
-        var maxTime = Duration(passive.MaxEjectionTime, "maxEjectionTime", defaults.MaxEjectionTime, problems);
+        var baseTime = SpecDurations.Parse(passive.BaseEjectionTime, "spec.healthCheck.passive.baseEjectionTime", positive: true, "5s", problems) ?? defaults.BaseEjectionTime;
+        var maxTime = SpecDurations.Parse(passive.MaxEjectionTime, "spec.healthCheck.passive.maxEjectionTime", positive: true, "5s", problems) ?? defaults.MaxEjectionTime;
         if (maxTime < baseTime)
         {
             if (passive.MaxEjectionTime is not null)
@@ -44,21 +43,5 @@ internal static class HealthCheckSettings
         }
 
         return new PassiveHealthCheck(passive.Enabled ?? true, consecutiveFailures, baseTime, maxTime);
-    }
-
-    private static TimeSpan Duration(string? text, string field, TimeSpan fallback, ImmutableArray<string>.Builder problems)
-    {
-        if (text is null)
-        {
-            return fallback;
-        }
-
-        if (!Durations.TryParse(text, out var value) || value <= TimeSpan.Zero)
-        {
-            problems.Add($"spec.healthCheck.passive.{field}: {text} is not a positive duration such as 5s or 1m30s.");
-            return fallback;
-        }
-
-        return value;
     }
 }

@@ -3,7 +3,6 @@ using System.Collections.Immutable;
 using System.Globalization;
 using Gateway.Model.Extensions;
 using Gateway.Snapshot;
-using Gateway.Translation.Routes;
 
 namespace Gateway.Translation.GatewayClasses;
 
@@ -30,29 +29,13 @@ internal sealed record ProxyConfigSettings(
         var connectionLimits = ValidLimits(spec.ConnectionLimits, problems);
         var clientLimits = ClientLimitSettings.From(spec, problems);
         var passiveHealthCheck = HealthCheckSettings.Passive(spec.HealthCheck?.Passive, problems);
-        var drainPeriod = DrainPeriodOf(spec.Shutdown, problems);
+        var drainPeriod = SpecDurations.Parse(spec.Shutdown?.DrainPeriod, "spec.shutdown.drainPeriod", positive: false, "5s", problems);
         return new ProxyConfigSettings(spec.AccessLog == true, defaults, connectionLimits, spec.Service, problems.ToImmutable())
         {
             ClientLimits = clientLimits,
             PassiveHealthCheck = passiveHealthCheck,
             DrainPeriod = drainPeriod,
         };
-    }
-
-    private static TimeSpan? DrainPeriodOf(ProxyConfigShutdown? shutdown, ImmutableArray<string>.Builder problems)
-    {
-        if (shutdown?.DrainPeriod is not { } text)
-        {
-            return null;
-        }
-
-        if (!Durations.TryParse(text, out var value))
-        {
-            problems.Add($"spec.shutdown.drainPeriod: {text} is not a duration such as 5s or 1m30s.");
-            return null;
-        }
-
-        return value;
     }
 
     /// <summary>Timeouts as listener defaults; zero means no default.</summary>
@@ -63,21 +46,8 @@ internal sealed record ProxyConfigSettings(
             return null;
         }
 
-        TimeSpan? Parse(string? text, string field)
-        {
-            if (text is null)
-            {
-                return null;
-            }
-
-            if (!Durations.TryParse(text, out var value))
-            {
-                problems.Add($"spec.timeouts.{field}: {text} is not a duration such as 30s or 1m30s.");
-                return null;
-            }
-
-            return value > TimeSpan.Zero ? value : null;
-        }
+        TimeSpan? Parse(string? text, string field) =>
+            SpecDurations.Parse(text, $"spec.timeouts.{field}", positive: false, "30s", problems) is { } value && value > TimeSpan.Zero ? value : null;
 
         return new ListenerDefaults(Parse(timeouts.Request, "request"), Parse(timeouts.Idle, "idle"));
     }

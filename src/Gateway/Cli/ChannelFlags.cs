@@ -2,7 +2,6 @@
 using System.CommandLine;
 using System.Net;
 using Gateway.Channel;
-using Gateway.Translation.Routes;
 
 namespace Gateway.Cli;
 
@@ -65,9 +64,9 @@ internal static class ChannelFlags
         channel.MaxRetries = parse.GetValue(MaxRetries);
         channel.StateDir = parse.GetValue(StateDir);
         channel.StateIncludesPrivateKeys = parse.GetValue(StateIncludeSecrets);
-        return Duration(parse, ConnectTimeout, t => channel.ConnectTimeout = t)
-            ?? Duration(parse, Keepalive, t => channel.Keepalive = t)
-            ?? Duration(parse, RetryBackoff, t => channel.RetryBackoff = t)
+        return DurationFlags.Bind(parse, ConnectTimeout, t => channel.ConnectTimeout = t)
+            ?? DurationFlags.Bind(parse, Keepalive, t => channel.Keepalive = t)
+            ?? DurationFlags.Bind(parse, RetryBackoff, t => channel.RetryBackoff = t)
             ?? (channel.MaxRetries < 0 ? $"--channel-max-retries {channel.MaxRetries} is negative" : null)
             ?? options.Role switch
             {
@@ -164,17 +163,5 @@ internal static class ChannelFlags
         return new[] { channel.CaFile, channel.ClientCertificateFile, channel.ClientKeyFile }.FirstOrDefault(f => f is not null && !File.Exists(f)) is { } missing
             ? $"{missing} does not exist"
             : null;
-    }
-
-    private static string? Duration(ParseResult parse, Option<string> option, Action<TimeSpan> set)
-    {
-        var text = parse.GetValue(option)!;
-        if (!Durations.TryParse(text, out var value) || value <= TimeSpan.Zero)
-        {
-            return $"{option.Name} {text} is not a positive duration like 500ms, 5s or 1m";
-        }
-
-        set(value);
-        return null;
     }
 }

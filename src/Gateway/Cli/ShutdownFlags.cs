@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
 using System.CommandLine;
-using Gateway.Translation.Routes;
 
 namespace Gateway.Cli;
 
@@ -32,19 +31,7 @@ internal static class ShutdownFlags
             return "--drain-period is a data-plane flag; a controller serves no traffic";
         }
 
-        return Duration(parse, DrainPeriod, allowZero: true, t => options.DrainPeriod = demo && !ChannelFlags.IsGiven(parse, DrainPeriod) ? TimeSpan.Zero : t)
-            ?? Duration(parse, ShutdownTimeout, allowZero: false, t => options.ShutdownTimeout = t);
-    }
-
-    private static string? Duration(ParseResult parse, Option<string> option, bool allowZero, Action<TimeSpan> set)
-    {
-        var text = parse.GetValue(option)!;
-        if (!Durations.TryParse(text, out var value) || value < TimeSpan.Zero || (value == TimeSpan.Zero && !allowZero))
-        {
-            return $"{option.Name} {text} is not a {(allowZero ? "" : "positive ")}duration like 500ms, 5s or 1m";
-        }
-
-        set(value);
-        return null;
+        return DurationFlags.Bind(parse, DrainPeriod, t => options.DrainPeriod = demo && !ChannelFlags.IsGiven(parse, DrainPeriod) ? TimeSpan.Zero : t, allowZero: true)
+            ?? DurationFlags.Bind(parse, ShutdownTimeout, t => options.ShutdownTimeout = t);
     }
 }
