@@ -14,7 +14,8 @@ namespace Gateway.Proxy.Listeners;
 /// read from the live state on every accept, so a changed ProxyConfig applies without rebinding; connections already
 /// open are never dropped by a lower limit.
 /// </summary>
-public sealed partial class ConnectionLimiter(ProxyState state, ClientConnectionBudget budget, ProxyMetrics metrics, TimeProvider time, ILogger<ConnectionLimiter> logger)
+public sealed partial class ConnectionLimiter(
+    ProxyState state, ClientConnectionBudget budget, ConnectionDrain drain, ProxyMetrics metrics, TimeProvider time, ILogger<ConnectionLimiter> logger)
 {
     private static readonly TimeSpan LogInterval = TimeSpan.FromSeconds(10);
 
@@ -47,10 +48,12 @@ public sealed partial class ConnectionLimiter(ProxyState state, ClientConnection
         try
         {
             connection.Features.Set(new ListenerConnection(socket));
+            drain.Opened(connection);
             await next(connection).ConfigureAwait(false);
         }
         finally
         {
+            drain.Closed(connection);
             socket.Close();
         }
     }

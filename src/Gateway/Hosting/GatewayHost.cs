@@ -112,6 +112,7 @@ public static class GatewayHost
         });
         if (dataPlane)
         {
+            app.Use(app.Services.GetRequiredService<ConnectionDrain>().CloseWhileDraining);
             app.UseMiddleware<GatewayProxyMiddleware>();
         }
         else
@@ -131,6 +132,7 @@ public static class GatewayHost
         services.AddSingleton<ClientCertificateValidator>();
         services.AddSingleton<ProxyMetrics>();
         services.AddSingleton<ConnectionLimiter>();
+        services.AddSingleton<ConnectionDrain>();
         services.AddSingleton<ClientConnectionBudget>();
         services.AddSingleton<ClientTimeouts>();
         services.Configure<ProxyOptions>(p =>

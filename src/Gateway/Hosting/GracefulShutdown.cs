@@ -2,6 +2,7 @@
 using System.Diagnostics;
 using Gateway.Cli;
 using Gateway.Proxy;
+using Gateway.Proxy.Listeners;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.Extensions.Options;
 
@@ -10,15 +11,17 @@ namespace Gateway.Hosting;
 /// <summary>
 /// The data plane's stop sequence. /readyz answers 503 from the moment the host is asked to stop (it reads
 /// <see cref="IHostApplicationLifetime.ApplicationStopping"/>); this service then keeps every listener accepting and
-/// serving for the drain period, so endpoints controllers and load balancers take the replica out before it goes, and
-/// only then stops Kestrel: no new connections, <c>Connection: close</c> on HTTP/1.1 responses, GOAWAY on HTTP/2, and
-/// requests in flight get until the shutdown timeout before their connections are closed. It runs in
+/// serving for the drain period, so endpoints controllers and load balancers take the replica out before it goes,
+/// while the <see cref="ConnectionDrain"/> moves clients off it (<c>Connection: close</c> on HTTP/1.1 responses,
+/// idle connections closed, GOAWAY on HTTP/2). Only then it stops Kestrel: no new connections, and requests in flight
+/// get until the shutdown timeout before their connections are closed. It runs in
 /// <see cref="IHostedLifecycleService.StoppingAsync"/>, which the host calls before any hosted service's StopAsync,
 /// the web server's included.
 /// </summary>
 public sealed partial class GracefulShutdown(
     IServer server,
     ProxyState proxy,
+    ConnectionDrain connections,
     GatewayOptions options,
     IOptions<HostOptions> hostOptions,
     TimeProvider time,
@@ -68,6 +71,7 @@ public sealed partial class GracefulShutdown(
         proxy.Applied -= OnApplied;
         var drain = DrainPeriod;
         LogDraining(logger, drain.TotalSeconds, options.ShutdownTimeout.TotalSeconds);
+        connections.Begin();
         try
         {
             await Task.Delay(drain, time, cancellationToken).ConfigureAwait(false);
@@ -97,7 +101,7 @@ public sealed partial class GracefulShutdown(
         hostOptions.Value.ShutdownTimeout = DrainPeriod + options.ShutdownTimeout + _afterServer;
 
     [LoggerMessage(EventId = 6101, Level = LogLevel.Information,
-        Message = "Shutting down: /readyz answers 503; listeners keep serving for the {DrainSeconds:0.###} s drain period, then requests in flight get {TimeoutSeconds:0.###} s")]
+        Message = "Shutting down: /readyz answers 503; listeners keep serving for the {DrainSeconds:0.###} s drain period while clients are moved off their connections, then requests in flight get {TimeoutSeconds:0.###} s")]
     private static partial void LogDraining(ILogger logger, double drainSeconds, double timeoutSeconds);
 
     [LoggerMessage(EventId = 6102, Level = LogLevel.Information, Message = "Drain period over: listeners stop accepting; open connections close as their requests finish")]
