@@ -33,12 +33,12 @@ public sealed class ConnectionDrainTests
         using var during = await client.GetAsync(url);
         var afterDuring = Volatile.Read(ref connections);
         using var next = await client.GetAsync(url);
+        await stopping;
 
         during.StatusCode.Should().Be(HttpStatusCode.OK, "listeners keep serving through the drain");
         during.Headers.ConnectionClose.Should().BeTrue("a response during the drain tells the client to reconnect elsewhere");
         next.StatusCode.Should().Be(HttpStatusCode.OK);
         Volatile.Read(ref connections).Should().Be(afterDuring + 1, "the request after Connection: close goes on a new connection");
-        await stopping;
     }
 
     [Fact]
@@ -55,12 +55,12 @@ public sealed class ConnectionDrainTests
         var closedAfter = clock.Elapsed;
         using var fresh = await RawHttp1Connection.OpenAsync(port);
         var served = await fresh.GetAsync("/");
+        await stopping;
 
         closed.Should().BeTrue($"an idle keep-alive connection is closed within {ConnectionDrain.FirstRequestGrace.TotalSeconds * 2} s of the drain's start");
         closedAfter.Should().BeLessThan(_drain, "it is the drain that closed it, not the end of the drain");
         served!.StatusCode.Should().Be(200, "a new connection during the drain is served");
-        served.Headers["Connection"].Should().Be("close");
-        await stopping;
+        served.Headers.Should().Contain("Connection", "close");
     }
 
     [Fact]
@@ -81,9 +81,9 @@ public sealed class ConnectionDrainTests
         await stopping;
 
         shortResponse!.StatusCode.Should().Be(200);
-        shortResponse.Headers["Connection"].Should().Be("close", "a request in flight when the drain begins is answered with Connection: close");
+        shortResponse.Headers.Should().Contain("Connection", "close", "a request in flight when the drain begins is answered with Connection: close");
         longResponse!.StatusCode.Should().Be(200, "a request still in flight when the drain ends finishes within the shutdown timeout");
-        longResponse.Headers["Connection"].Should().Be("close");
+        longResponse.Headers.Should().Contain("Connection", "close");
         (await longOne.IsClosedByServerAsync()).Should().BeTrue();
         clock.Elapsed.Should().BeLessThan(_drain + gateway.Options.ShutdownTimeout, "the stop waited for the request, not for the deadline");
     }
