@@ -145,7 +145,7 @@ public sealed class ConnectionLimitTests
     }
 
     /// <summary>Serves / from an echo backend on a fresh port, with the class's ProxyConfig in class.yaml.</summary>
-    private static async Task<int> ServeAsync(GatewayUnderTest gateway, string proxyConfigSpec, bool tls = false)
+    internal static async Task<int> ServeAsync(GatewayUnderTest gateway, string proxyConfigSpec, bool tls = false)
     {
         var backend = await gateway.StartBackendAsync("echo");
         var port = TestPorts.Free();

@@ -2,6 +2,8 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using System.Net.WebSockets;
+using System.Text;
 using Gateway.Proxy.Listeners;
 
 namespace Gateway.EndToEnd.Tests.Lifecycle;
@@ -136,19 +138,43 @@ public sealed class ConnectionDrainTests
         slowResponse.Version.Should().Be(HttpVersion.Version20);
     }
 
+    [Fact]
+    public async Task WebSocket_OpenWhenTheDrainBegins_KeepsWorkingThroughIt()
+    {
+        await using var gateway = new GatewayUnderTest();
+        gateway.Options.ShutdownTimeout = TimeSpan.FromSeconds(3);
+        var port = await ServeAsync(gateway);
+        using var socket = new ClientWebSocket();
+        await socket.ConnectAsync(new Uri($"ws://127.0.0.1:{port}/chat"), CancellationToken.None);
+        (await EchoAsync(socket, "before")).Should().Be("echo: before");
+        using var idle = await RawHttp1Connection.OpenAsync(port);
+        (await idle.GetAsync("/"))!.StatusCode.Should().Be(200);
+
+        var stopping = await BeginStopAsync(gateway);
+
+        // The idle connection is younger than the WebSocket's: once it is closed, the WebSocket's was asked to close too.
+        var swept = await idle.ClosedByServerWithinAsync(TimeSpan.FromSeconds(3));
+        var during = await EchoAsync(socket, "during");
+        await socket.CloseAsync(WebSocketCloseStatus.NormalClosure, "done", CancellationToken.None);
+        await stopping;
+
+        swept.Should().BeTrue();
+        during.Should().Be("echo: during", "an upgraded connection goes on through the drain");
+    }
+
+    private static async Task<string> EchoAsync(ClientWebSocket socket, string message)
+    {
+        await socket.SendAsync(Encoding.UTF8.GetBytes(message), WebSocketMessageType.Text, true, CancellationToken.None);
+        var buffer = new byte[1024];
+        var received = await socket.ReceiveAsync(buffer, CancellationToken.None);
+        return Encoding.UTF8.GetString(buffer, 0, received.Count);
+    }
+
     /// <summary>Serves / from an echo backend on a fresh port, with a drain period of <see cref="_drain"/>.</summary>
-    private static async Task<int> ServeAsync(GatewayUnderTest gateway, bool tls = false)
+    private static Task<int> ServeAsync(GatewayUnderTest gateway, bool tls = false)
     {
         gateway.Options.DrainPeriod = _drain;
-        var backend = await gateway.StartBackendAsync("echo");
-        var port = TestPorts.Free();
-        gateway.WriteFile("all.yaml", Manifests.Join(
-            Manifests.GatewayClass,
-            tls ? Manifests.HttpsGateway("gw", port, "serving") : Manifests.Gateway("gw", port),
-            Manifests.Backend("echo", backend.Port),
-            Manifests.Route("r", "gw", "/", "echo")));
-        await gateway.StartAsync();
-        return port;
+        return ConnectionLimitTests.ServeAsync(gateway, "{}", tls);
     }
 
     /// <summary>Stops the gateway in the background and returns once /readyz says 503: the drain has begun.</summary>
