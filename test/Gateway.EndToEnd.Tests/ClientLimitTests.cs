@@ -8,6 +8,7 @@ namespace Gateway.EndToEnd.Tests;
 
 /// <summary>Request body size, client timeouts and the client connection budget, seen from real client sockets.</summary>
 [Trait("Category", "EndToEnd")]
+[Collection(MetersCollection.Name)]
 public sealed class ClientLimitTests
 {
     [Fact]

@@ -26,6 +26,20 @@ public sealed class CommandLineTests : IDisposable
     }
 
     [Fact]
+    public void Drain_IsFiveSecondsByDefault_ButTheDemoStopsAtOnceUnlessAsked()
+    {
+        static GatewayOptions? Demo(params string[] args)
+        {
+            var parse = CommandLine.Build().Parse(["demo", .. args]);
+            return CommandLine.Bind(parse, demo: true, errors: TextWriter.Null);
+        }
+
+        Bind("--config-dir", _dir).Options!.DrainPeriod.Should().Be(TimeSpan.FromSeconds(5));
+        Demo()!.DrainPeriod.Should().Be(TimeSpan.Zero, "Ctrl-C on the demo has no load balancer to wait for");
+        Demo("--drain-period", "2s")!.DrainPeriod.Should().Be(TimeSpan.FromSeconds(2));
+    }
+
+    [Fact]
     public void Controller_ReadsTheListenAddress()
     {
         var (options, errors) = Bind("--role", "controller", "--config-dir", _dir, "--channel-listen", "127.0.0.1:18123", "--channel-keepalive", "10s");

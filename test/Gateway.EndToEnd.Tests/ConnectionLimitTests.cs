@@ -8,6 +8,7 @@ namespace Gateway.EndToEnd.Tests;
 
 /// <summary>ProxyConfig connectionLimits, observed on real client sockets.</summary>
 [Trait("Category", "EndToEnd")]
+[Collection(MetersCollection.Name)]
 public sealed class ConnectionLimitTests
 {
     [Fact]

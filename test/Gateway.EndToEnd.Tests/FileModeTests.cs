@@ -7,6 +7,7 @@ namespace Gateway.EndToEnd.Tests;
 
 /// <summary>The whole pipeline from a --config-dir to bytes on the wire, driven as a user would drive it.</summary>
 [Trait("Category", "EndToEnd")]
+[Collection(MetersCollection.Name)]
 public sealed class FileModeTests
 {
     [Fact]

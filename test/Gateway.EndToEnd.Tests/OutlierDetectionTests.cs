@@ -11,6 +11,7 @@ namespace Gateway.EndToEnd.Tests;
 /// endpoint is ejected so later requests stop trying it, and a backend that comes back on the same port takes traffic again.
 /// </summary>
 [Trait("Category", "EndToEnd")]
+[Collection(MetersCollection.Name)]
 public sealed class OutlierDetectionTests(ITestOutputHelper output)
 {
     private const int Concurrency = 4;

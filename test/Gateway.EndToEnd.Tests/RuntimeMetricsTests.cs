@@ -3,6 +3,7 @@ namespace Gateway.EndToEnd.Tests;
 
 /// <summary>/metrics carries the runtime's own numbers, so memory growth can be seen where the gateway's are.</summary>
 [Trait("Category", "EndToEnd")]
+[Collection(MetersCollection.Name)]
 public sealed class RuntimeMetricsTests
 {
     [Fact]

@@ -99,7 +99,7 @@ public static class CommandLine
             options.Role = ChannelFlags.ParseRole(parse);
         }
 
-        var problem = (demo ? null : CheckRole(parse, options) ?? ChannelFlags.Bind(parse, options)) ?? ShutdownFlags.Bind(parse, options) ?? Check(options);
+        var problem = (demo ? null : CheckRole(parse, options) ?? ChannelFlags.Bind(parse, options)) ?? ShutdownFlags.Bind(parse, options, demo) ?? Check(options);
         if (problem is not null)
         {
             (errors ?? Console.Error).WriteLine($"gateway: {problem}");

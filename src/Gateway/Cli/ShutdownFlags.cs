@@ -24,14 +24,15 @@ internal static class ShutdownFlags
     public static Option[] Options => [DrainPeriod, ShutdownTimeout];
 
     /// <summary>Sets the shutdown options; returns what is wrong, or null.</summary>
-    public static string? Bind(ParseResult parse, GatewayOptions options)
+    /// <param name="demo">The demo has no load balancer to wait for: Ctrl-C stops it at once unless --drain-period is given.</param>
+    public static string? Bind(ParseResult parse, GatewayOptions options, bool demo = false)
     {
         if (options.Role == GatewayRole.Controller && ChannelFlags.IsGiven(parse, DrainPeriod))
         {
             return "--drain-period is a data-plane flag; a controller serves no traffic";
         }
 
-        return Duration(parse, DrainPeriod, allowZero: true, t => options.DrainPeriod = t)
+        return Duration(parse, DrainPeriod, allowZero: true, t => options.DrainPeriod = demo && !ChannelFlags.IsGiven(parse, DrainPeriod) ? TimeSpan.Zero : t)
             ?? Duration(parse, ShutdownTimeout, allowZero: false, t => options.ShutdownTimeout = t);
     }
 

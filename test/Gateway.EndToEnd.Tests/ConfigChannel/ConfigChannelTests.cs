@@ -10,7 +10,7 @@ namespace Gateway.EndToEnd.Tests.ConfigChannel;
 
 /// <summary>--role controller and --role proxy in one test process, over a loopback config channel.</summary>
 [Trait("Category", "EndToEnd")]
-[Collection(ChannelCollection.Name)]
+[Collection(MetersCollection.Name)]
 public sealed class ConfigChannelTests
 {
     [Fact]

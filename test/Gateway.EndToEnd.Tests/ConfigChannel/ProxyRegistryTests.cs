@@ -7,7 +7,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace Gateway.EndToEnd.Tests.ConfigChannel;
 
 /// <summary>What a controller's ProxyConfig status says about its proxies, and how often it changes.</summary>
-[Collection(ChannelCollection.Name)]
+[Collection(MetersCollection.Name)]
 public sealed class ProxyRegistryTests : IDisposable
 {
     private readonly ManualClock _clock = new();

@@ -6,7 +6,7 @@ namespace Gateway.EndToEnd.Tests.ConfigChannel;
 
 /// <summary>Which snapshots a proxy takes: newer versions of its controller session, and anything from a new session.</summary>
 [Trait("Category", "EndToEnd")]
-[Collection(ChannelCollection.Name)]
+[Collection(MetersCollection.Name)]
 public sealed class SnapshotOrderTests
 {
     /// <summary>One listener on 127.0.0.1:port whose only route forwards to the backend on backendPort.</summary>

@@ -13,7 +13,7 @@ namespace Gateway.EndToEnd.Tests.ConfigChannel;
 /// publish straight to the controller's feed, as a translator bug would.
 /// </summary>
 [Trait("Category", "EndToEnd")]
-[Collection(ChannelCollection.Name)]
+[Collection(MetersCollection.Name)]
 public sealed class SnapshotRefusalTests
 {
     private static readonly TlsCertificate _unloadable = new()

@@ -8,7 +8,7 @@ namespace Gateway.EndToEnd.Tests.ConfigChannel;
 
 /// <summary>A proxy with --state-dir restarted while its controller is away serves what it served before.</summary>
 [Trait("Category", "EndToEnd")]
-[Collection(ChannelCollection.Name)]
+[Collection(MetersCollection.Name)]
 public sealed class StateDirTests : IDisposable
 {
     private readonly string _stateDir = Path.Combine(Directory.CreateTempSubdirectory("gateway-state-").FullName, "state");

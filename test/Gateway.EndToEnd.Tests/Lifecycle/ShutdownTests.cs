@@ -32,11 +32,16 @@ public sealed class ShutdownTests : IAsyncDisposable
 
         // Keep-alive load from several clients, from before the signal until shortly before the drain period ends.
         using var stopLoad = new CancellationTokenSource();
+        var clock = new Stopwatch();
+        var lastSafeMoment = _drain - TimeSpan.FromMilliseconds(400);
+        bool PastLastSafeMoment() => clock.IsRunning && clock.Elapsed > lastSafeMoment;
         var failures = new List<string>();
         var served = 0;
         async Task LoadAsync()
         {
-            while (!stopLoad.IsCancellationRequested)
+            // A request starts only while the drain has clearly not ended (checked against the clock started before the
+            // signal, so a late-running test thread never sends into the moment the listeners close).
+            while (!stopLoad.IsCancellationRequested && !PastLastSafeMoment())
             {
                 try
                 {
@@ -61,16 +66,24 @@ public sealed class ShutdownTests : IAsyncDisposable
         await Eventually.TrueAsync(() => Task.FromResult(Volatile.Read(ref served) > 20), "load flows");
 
         // A request that starts during the drain and outlasts it, but not the deadline.
-        var clock = Stopwatch.StartNew();
+        clock.Start();
         gateway.Terminate();
         await Eventually.TrueAsync(async () => (await client.GetAsync(admin)).StatusCode == HttpStatusCode.ServiceUnavailable, "/readyz says 503", TimeSpan.FromSeconds(1));
         var slow = new HttpRequestMessage(HttpMethod.Get, new Uri($"http://127.0.0.1:{port}/slow"));
         slow.Headers.Add("X-Echo-Delay", ((int)_slowRequest.TotalMilliseconds).ToString(System.Globalization.CultureInfo.InvariantCulture));
         var slowResponse = client.SendAsync(slow);
 
-        await Task.Delay(_drain - clock.Elapsed - TimeSpan.FromMilliseconds(300));
-        var lateReadyz = await client.GetAsync(admin).ContinueWith(t => t.IsCompletedSuccessfully ? t.Result.StatusCode.ToString() : $"{t.Exception!.InnerException!.Message}\n{gateway.Output}");
-        lateReadyz.Should().Be(nameof(HttpStatusCode.ServiceUnavailable), "it stays unready through the drain");
+        // /readyz polled until shortly before the drain ends: every poll sent before then finds the admin port open and 503.
+        var polls = 0;
+        while (!PastLastSafeMoment())
+        {
+            var readyz = await client.GetAsync(admin).ContinueWith(t => t.IsCompletedSuccessfully ? t.Result.StatusCode.ToString() : $"{t.Exception!.InnerException!.Message}\n{gateway.Output}");
+            readyz.Should().Be(nameof(HttpStatusCode.ServiceUnavailable), $"it stays unready through the drain (poll at {clock.Elapsed.TotalSeconds:0.00} s)");
+            polls++;
+            await Task.Delay(100);
+        }
+
+        polls.Should().BeGreaterThan(0);
         await stopLoad.CancelAsync();
         await Task.WhenAll(load);
 
