@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
+using System.Collections.Immutable;
 using System.Net.Sockets;
 using Gateway.Cli;
 using Gateway.Proxy;
 using Gateway.Proxy.Diagnostics;
 using Gateway.Proxy.Listeners;
+using Gateway.Status;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 
@@ -12,7 +14,8 @@ namespace Gateway.Hosting;
 /// <summary>
 /// Keeps Kestrel listening on exactly the addresses and ports the live snapshot needs. A new socket is handed to
 /// Kestrel only once a probe shows it can be bound; one that cannot (port taken, access denied) is retried with
-/// backoff until it can, and /readyz names it meanwhile.
+/// backoff until it can; meanwhile /readyz names it and <see cref="ListenerBindStatus"/> tells status which Gateway
+/// listeners it carries.
 /// </summary>
 public sealed partial class ListenerBindingService(
     ProxyState proxy,
@@ -20,6 +23,7 @@ public sealed partial class ListenerBindingService(
     IServer server,
     GatewayOptions options,
     ProxyMetrics metrics,
+    ListenerBindStatus bindStatus,
     ILogger<ListenerBindingService> logger) : IHostedService
 {
     private static readonly TimeSpan FirstRetry = TimeSpan.FromSeconds(1);
@@ -87,6 +91,7 @@ public sealed partial class ListenerBindingService(
     /// <summary>Hands Kestrel the sockets it already has plus the new ones that probe as bindable.</summary>
     private void Reconcile()
     {
+        ImmutableArray<UnboundListener> unbound;
         lock (_lock)
         {
             var wanted = proxy.Binds.Where(b => !ClashesWithAdmin(b)).ToHashSet();
@@ -129,8 +134,10 @@ public sealed partial class ListenerBindingService(
             }
 
             endpoints.SetEndpoints(handed);
+            unbound = UnboundListeners(proxy.Snapshot, _unbound);
         }
 
+        bindStatus.Set(unbound);
         _wake.Release();
     }
 
@@ -167,6 +174,26 @@ public sealed partial class ListenerBindingService(
             }
         }
     }
+
+    /// <summary>The Gateway listeners that sit on the sockets not bound, in snapshot order.</summary>
+    private static ImmutableArray<UnboundListener> UnboundListeners(Snapshot.ProxySnapshot snapshot, Dictionary<ListenerBind, PendingBind> pending)
+    {
+        if (pending.Count == 0)
+        {
+            return [];
+        }
+
+        var bySocket = pending.Values.ToDictionary(p => (p.Bind.Address, p.Bind.Port));
+        return
+        [
+            .. snapshot.Listeners
+                .Where(l => bySocket.ContainsKey((l.Address, l.Port)))
+                .Select(l => new UnboundListener(l.Gateway, ListenerName(l.Id), l.Address, l.Port, bySocket[(l.Address, l.Port)].Error)),
+        ];
+    }
+
+    /// <summary>A snapshot listener's id is gateway/{namespace}/{name}/listener/{listenerName}; names hold no '/'.</summary>
+    private static string ListenerName(string id) => id[(id.LastIndexOf('/') + 1)..];
 
     private bool ClashesWithAdmin(ListenerBind bind) =>
         bind.Port == options.AdminPort && (bind.Address == options.AdminAddress || bind.Address == "0.0.0.0" || options.AdminAddress == "0.0.0.0");
