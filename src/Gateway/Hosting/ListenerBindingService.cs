@@ -44,7 +44,7 @@ public sealed partial class ListenerBindingService(
     public Task StartAsync(CancellationToken cancellationToken)
     {
         proxy.Applied += OnApplied;
-        _retries = RetryUnboundAsync(_stopping.Token);
+        _retries = Task.Run(() => RetryUnboundAsync(_stopping.Token), CancellationToken.None);
         if (proxy.HasSnapshot)
         {
             OnApplied(proxy.Snapshot);
@@ -148,14 +148,16 @@ public sealed partial class ListenerBindingService(
             TimeSpan wait;
             lock (_lock)
             {
+                // Nothing unbound: sleep until a snapshot wakes us (Timeout.InfiniteTimeSpan is negative, so it must
+                // not go through the clamp below, or the loop would spin).
                 wait = _unbound.Count == 0
                     ? Timeout.InfiniteTimeSpan
-                    : _unbound.Values.Min(p => p.NextAttemptUtc) - DateTime.UtcNow;
+                    : TimeSpan.FromTicks(Math.Max(0, (_unbound.Values.Min(p => p.NextAttemptUtc) - DateTime.UtcNow).Ticks));
             }
 
             try
             {
-                await _wake.WaitAsync(wait < TimeSpan.Zero ? TimeSpan.Zero : wait, stopping);
+                await _wake.WaitAsync(wait, stopping);
             }
             catch (OperationCanceledException)
             {
