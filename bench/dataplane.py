@@ -293,14 +293,14 @@ def load(scenario, proxy, targets, duration, workdir):
     return res
 
 
-def run_scenario(scenario, targets, args, workdir):
+def run_scenario(scenario, targets, args, workdir, names=PROXIES):
     log(f"({scenario.key}) {scenario.title}: warm-up {args.warmup} s each, then {args.rounds} rounds x "
         f"{args.duration} s")
-    for proxy in PROXIES:
+    for proxy in names:
         load(scenario, proxy, targets, args.warmup, workdir)
-    results = {p: [] for p in PROXIES}
+    results = {p: [] for p in names}
     for r in range(args.rounds):
-        order = PROXIES[r % len(PROXIES):] + PROXIES[:r % len(PROXIES)]  # each proxy takes its turn going first
+        order = names[r % len(names):] + names[:r % len(names)]  # each takes its turn going first
         for proxy in order:
             res = load(scenario, proxy, targets, args.duration, workdir)
             results[proxy].append(res)
@@ -319,7 +319,7 @@ def summarize(results):
                       "p50": statistics.median(r["p50"] for r in runs),
                       "p99": statistics.median(r["p99"] for r in runs),
                       "cpu_per_m": sum(r["cpu_s"] for r in runs) / requests * 1e6 if requests else float("nan"),
-                      "errors": sum(r["errors"] for r in runs)}
+                      "errors": sum(r["errors"] for r in runs), "cmd": runs[0]["cmd"]}
     return out
 
 
@@ -330,20 +330,31 @@ def print_scenario(scenario, s, reference_ours=None):
     mb = scenario.body >= LARGE
     print(f"    {'proxy':8s} {'req/s':>9s} {'min-max':>17s} {'p50 ms':>8s} {'p99 ms':>8s} {'CPU s/1M':>9s} "
           f"{'errors':>7s}" + (f" {'MB/s':>7s}" if mb else ""))
-    for proxy in PROXIES:
-        v = s[proxy]
+    for proxy, v in s.items():
         print(f"    {proxy:8s} {v['rps']:9.0f} {v['min']:8.0f}-{v['max']:<8.0f} {v['p50']:8.2f} {v['p99']:8.2f} "
-              f"{v['cpu_per_m']:9.1f} {v['errors']:7d}" + (f" {v['rps'] * scenario.body / 1e6:7.0f}" if mb else ""))
+              f"{v['cpu_per_m']:9.1f} {v['errors']:7d}" + (f" {v['rps'] * scenario.body / 1e6:7.0f}" if mb else "") +
+              ("  (behind the rate: its latency is not comparable)" if behind(scenario, v) else ""))
     for other in ("nginx", "floor"):
         o, ours = s[other], s["ours"]
         line = (f"    ours/{other}: req/s {ours['rps'] / o['rps']:.2f}x, CPU per request "
                 f"{ours['cpu_per_m'] / o['cpu_per_m']:.2f}x, p50 {ours['p50'] / o['p50']:.2f}x, "
                 f"p99 {ours['p99'] / o['p99']:.2f}x")
         print(line)
+    if "direct" in s:
+        d = s["direct"]
+        print("    (direct: the backend without a proxy at the same rate; its CPU column is the backend's)")
+        print("    added latency (proxy - direct to the backend at the same rate): " + ", ".join(
+            f"{p} p50 {s[p]['p50'] - d['p50']:+.2f} ms p99 {s[p]['p99'] - d['p99']:+.2f} ms" for p in PROXIES))
+    print(f"    load: {' '.join(shlex.quote(c) for c in s['ours']['cmd'])}")
     if reference_ours:
         print(f"    ours with {ROUTES_AT_SCALE:,} routes / ours with 1 route in (a): req/s "
               f"{s['ours']['rps'] / reference_ours['rps']:.2f}x, CPU per request "
               f"{s['ours']['cpu_per_m'] / reference_ours['cpu_per_m']:.2f}x")
+
+
+def behind(scenario, v):
+    """(g): a proxy that served less than 95% of the paced rate in some round was saturated, not paced."""
+    return scenario.rate is not None and v["min"] < 0.95 * scenario.rate
 
 
 def print_table(summaries):
@@ -364,8 +375,8 @@ def print_table(summaries):
 
 def main():
     ap = argparse.ArgumentParser(description="nginx, HAProxy, the floor and our gateway side by side, one core each.")
-    ap.add_argument("--gateway", required=True, help="the published gateway binary")
-    ap.add_argument("--floor", required=True, help="the published floor binary (bench/Floor)")
+    ap.add_argument("--gateway", required=True, help="the published gateway binary (dataplane.sh passes it)")
+    ap.add_argument("--floor", required=True, help="the published floor binary, bench/Floor (dataplane.sh passes it)")
     ap.add_argument("--quick", action="store_true", help="2 rounds x 2 s, 1 s warm-up: every scenario in ~3 minutes")
     ap.add_argument("--rounds", type=int, help="interleaved rounds per scenario (default 5; --quick 2)")
     ap.add_argument("--duration", type=int, help="seconds per round (default 10; --quick 2)")
@@ -406,9 +417,9 @@ def main():
             f.write(os.urandom(LARGE))
         os.chmod(large_file, 0o644)
 
-        bench.start(pinned(LOAD_CORE, bench.nginx_conf(workdir, "nginx-backend",
-                                                       backend_server(backend_port, large_file), 1)),
-                    "nginx-backend", workdir)
+        backend = bench.start(pinned(LOAD_CORE, bench.nginx_conf(workdir, "nginx-backend",
+                                                                 backend_server(backend_port, large_file), 1)),
+                              "nginx-backend", workdir)
         bench.wait_http(f"http://{HOST}:{backend_port}/", 10)
 
         t = targets["nginx"]
@@ -437,6 +448,7 @@ def main():
             check(proxy, f"http://{HOST}:{t['http']}{LARGE_PATH}", 200, want_length=LARGE)
         for t in targets.values():
             t["pid"] = t["proc"].pid
+        targets["direct"] = {"http": backend_port, "pid": backend.pid}  # (g)'s baseline, no proxy
         log("all four proxies answer over HTTP and HTTPS: " +
             ", ".join(f"{p} pid {t['pid']}" for p, t in targets.items()))
 
@@ -458,8 +470,10 @@ def main():
                     res = load(all_scenarios["a"], "nginx", targets, args.duration, workdir)
                     nginx_max = res["rps"]
                 scenario.rate = nginx_max / 2
+            # (g) also measures the backend without a proxy at the same rate: what the proxies add is the difference.
+            names = PROXIES + ("direct",) if key == "g" else PROXIES
             try:
-                s = summarize(run_scenario(scenario, run_targets, args, workdir))
+                s = summarize(run_scenario(scenario, run_targets, args, workdir, names))
             finally:
                 if scale:
                     stop(scale["proc"])
