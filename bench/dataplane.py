@@ -53,7 +53,8 @@ def scenarios():
         "b": Scenario("b", "new client connection per request (Connection: close)", "wrk", 64,
                       headers={"Connection": "close"}),
         "c": Scenario("c", "HTTPS termination, HTTP/1.1 keep-alive", "wrk", 64, tls=True),
-        "d": Scenario("d", "HTTP/2 over TLS (ALPN h2), 16 connections x 16 streams", "h2load", 16, tls=True, streams=16),
+        "d": Scenario("d", "HTTP/2 over TLS (ALPN h2), 16 connections x 16 streams", "h2load", 16, tls=True,
+                      streams=16),
         "e": Scenario("e", "1 MiB response streamed", "wrk", 16, path=LARGE_PATH, body=LARGE),
         "f": Scenario("f", f"{ROUTES_AT_SCALE:,} HTTPRoutes in ours, request for the last-added one", "wrk", 64),
         "g": Scenario("g", "paced at half of nginx's (a) maximum, HTTP/1.1", "h2load", 16, h1=True),
@@ -168,7 +169,8 @@ spec:
       port: 80
 """
     os.makedirs(directory, exist_ok=True)
-    bench.write_atomic(directory, "gateway.yaml", base.replace(http_listener, http_listener + https_listener, 1) + extra)
+    text = base.replace(http_listener, http_listener + https_listener, 1) + extra
+    bench.write_atomic(directory, "gateway.yaml", text)
 
 
 # ---------------------------------------------------------------- processes
@@ -383,7 +385,8 @@ def main():
     ap.add_argument("--quick", action="store_true", help="2 rounds x 2 s, 1 s warm-up: every scenario in < 3 minutes")
     ap.add_argument("--rounds", type=int, help="interleaved rounds per scenario (default 5; --quick 2)")
     ap.add_argument("--duration", type=int, help="seconds per round (default 10; --quick 2)")
-    ap.add_argument("--warmup", type=int, help="seconds of unmeasured load on the floor and ours before each scenario, for the JIT (default 3; --quick 1)")
+    ap.add_argument("--warmup", type=int, help="seconds of unmeasured load on the floor and ours before each "
+                    "scenario, for the JIT (default 3; --quick 1)")
     ap.add_argument("--scenarios", default="abcdefg", help="which scenarios, e.g. a,c (default all: a-g)")
     ap.add_argument("--base-port", type=int, default=18400, help="ports base+1 .. base+52 on 127.0.0.1")
     ap.add_argument("--env", action="append", default=[], metavar="KEY=VALUE",
