@@ -307,7 +307,8 @@ def run_scenario(scenario, targets, args, workdir, names=PROXIES):
         for proxy in order:
             res = load(scenario, proxy, targets, args.duration, workdir)
             results[proxy].append(res)
-            # The share of a core the process got: a saturated proxy well under 100% had to share its core.
+            # The share of a core the proxy used: well under 100%, it waited for core 1 (load and backend) or for
+            # whatever else ran on core 0; either way its requests/s understate it and its CPU per request does not.
             log(f"    round {r + 1} {proxy:8s} {res['rps']:9.0f} req/s  p50 {res['p50']:6.2f} ms  "
                 f"p99 {res['p99']:6.2f} ms  CPU {res['cpu_s']:5.2f} s ({res['cpu_s'] / args.duration:4.0%} of a core)  "
                 f"errors {res['errors']}")
