@@ -25,7 +25,7 @@ public sealed class ListenerBindTests
         try
         {
             gateway.WriteFile("all.yaml", Manifests.Join(
-                Manifests.GatewayClass, TwoListenerGateway("gw", free, taken), Manifests.Backend("echo", backend.Port),
+                Manifests.GatewayClass, Manifests.Gateway("gw", free) + $"  - name: second\n    protocol: HTTP\n    port: {taken}\n", Manifests.Backend("echo", backend.Port),
                 Manifests.Route("r", "gw", "/", "echo")));
             await gateway.StartAsync(waitUntilReady: false);
 
@@ -42,7 +42,7 @@ public sealed class ListenerBindTests
             second["status"]!.GetValue<string>().Should().Be("False");
             second["reason"]!.GetValue<string>().Should().Be("Pending");
             second["message"]!.GetValue<string>().Should().Contain($"127.0.0.1:{taken}").And.Contain("AddressAlreadyInUse");
-            Programmed(ListenerConditions(gatewayStatus, "first"))["status"]!.GetValue<string>().Should().Be("True");
+            Programmed(ListenerConditions(gatewayStatus, "http"))["status"]!.GetValue<string>().Should().Be("True");
             var programmed = Programmed(gatewayStatus["conditions"]!.AsArray());
             programmed["status"]!.GetValue<string>().Should().Be("False");
             programmed["reason"]!.GetValue<string>().Should().Be("Pending");
@@ -77,20 +77,4 @@ public sealed class ListenerBindTests
 
     private static JsonNode Programmed(JsonArray conditions) =>
         conditions.Single(c => c!["type"]!.GetValue<string>() == "Programmed")!;
-
-    private static string TwoListenerGateway(string name, int first, int second) => $"""
-        apiVersion: gateway.networking.k8s.io/v1
-        kind: Gateway
-        metadata:
-          name: {name}
-        spec:
-          gatewayClassName: gateway
-          listeners:
-          - name: first
-            protocol: HTTP
-            port: {first}
-          - name: second
-            protocol: HTTP
-            port: {second}
-        """;
 }
