@@ -6,6 +6,7 @@ using Gateway.Cli;
 using Gateway.Kubernetes;
 using Gateway.Proxy;
 using Gateway.Proxy.Diagnostics;
+using Gateway.Proxy.Forwarding;
 using Gateway.Proxy.Listeners;
 using Gateway.Proxy.Pipeline;
 using Gateway.Proxy.Tls;
@@ -140,6 +141,7 @@ public static class GatewayHost
         });
         services.AddHttpForwarder();
         services.AddHostedService<ListenerBindingService>();
+        services.AddHostedService<ActiveHealthChecker>();
         services.AddHostedService<MemoryTrimService>();
         services.AddHostedService<GracefulShutdown>();
     }
