@@ -187,7 +187,6 @@ public sealed partial class ActiveHealthChecker : BackgroundService
                     return;
                 }
 
-                _checks.Add(1, new TagList { { "cluster", endpoint.ClusterId }, { "endpoint", endpoint.Address }, { "result", result.Result } });
                 switch (loop.State.Record(result.Passed, target.Settings))
                 {
                     case ActiveHealthChange.TurnedUnhealthy:
@@ -197,6 +196,9 @@ public sealed partial class ActiveHealthChecker : BackgroundService
                         LogRecovered(_logger, endpoint.Address, endpoint.ClusterId, target.Settings.HealthyThreshold, result.Reason);
                         break;
                 }
+
+                // Counted once applied, so a check seen on /metrics has already had its effect.
+                _checks.Add(1, new TagList { { "cluster", endpoint.ClusterId }, { "endpoint", endpoint.Address }, { "result", result.Result } });
 
                 // ±10 %: checks that started together drift apart.
                 delay = target.Settings.Interval * (0.9 + (Random.Shared.NextDouble() * 0.2));
