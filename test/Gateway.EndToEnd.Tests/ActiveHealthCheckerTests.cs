@@ -100,10 +100,13 @@ public sealed class ActiveHealthCheckerTests
         /// <summary>"address:port" of every check sent.</summary>
         public ConcurrentQueue<string> Probed { get; } = new();
 
-        public Task StartAsync(ProxySnapshot snapshot)
+        /// <summary>Applies the snapshot and starts the checker; returns once its probe loops run (they start in the background).</summary>
+        public async Task StartAsync(ProxySnapshot snapshot)
         {
             State.Apply(snapshot);
-            return Checker.StartAsync(CancellationToken.None);
+            await Checker.StartAsync(CancellationToken.None);
+            var endpoints = snapshot.Clusters.Sum(c => c.Endpoints.Length);
+            await Eventually.TrueAsync(() => Task.FromResult(Checker.CheckedEndpoints == endpoints), $"{endpoints} endpoints are checked");
         }
 
         public EndpointHealth Endpoint(string cluster, int host) =>
