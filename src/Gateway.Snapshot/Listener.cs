@@ -44,6 +44,9 @@ public sealed record Listener
     /// <summary>Passive health checking of the endpoints its routes reach (from its GatewayClass's ProxyConfig); null is the default.</summary>
     public PassiveHealthCheck? PassiveHealthCheck { get; init; }
 
+    /// <summary>Active HTTP health checks of the endpoints its routes reach (from its GatewayClass's ProxyConfig); null is off.</summary>
+    public ActiveHealthCheck? ActiveHealthCheck { get; init; }
+
     /// <summary>Request body size and client timeouts (from the GatewayClass's ProxyConfig); null uses the defaults.</summary>
     public ClientLimits? ClientLimits { get; init; }
 

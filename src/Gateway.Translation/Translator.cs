@@ -177,6 +177,7 @@ public static class Translator
                     Defaults = parameters?.Defaults,
                     ConnectionLimits = parameters?.ConnectionLimits,
                     PassiveHealthCheck = parameters?.PassiveHealthCheck,
+                    ActiveHealthCheck = parameters?.ActiveHealthCheck,
                     ClientLimits = parameters?.ClientLimits,
                     DrainPeriod = parameters?.DrainPeriod,
                 }));

@@ -91,5 +91,34 @@ internal static class Manifests
               port: 80
         """;
 
+    /// <summary>The Service name (port 80) with one EndpointSlice per endpoint port, all on 127.0.0.1.</summary>
+    public static string Pool(string name, params int[] ports) => Join(
+    [
+        $"""
+        apiVersion: v1
+        kind: Service
+        metadata:
+          name: {name}
+        spec:
+          ports:
+          - name: http
+            port: 80
+        """,
+        .. ports.Select(port => $"""
+            apiVersion: discovery.k8s.io/v1
+            kind: EndpointSlice
+            metadata:
+              name: {name}-{port}
+              labels:
+                kubernetes.io/service-name: {name}
+            addressType: IPv4
+            ports:
+            - name: http
+              port: {port}
+            endpoints:
+            - addresses: [127.0.0.1]
+            """),
+    ]);
+
     public static string Join(params string[] documents) => string.Join("\n---\n", documents);
 }

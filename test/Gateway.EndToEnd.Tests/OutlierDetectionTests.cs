@@ -16,40 +16,11 @@ public sealed class OutlierDetectionTests(ITestOutputHelper output)
 {
     private const int Concurrency = 4;
 
-    /// <summary>The Service "pool" with one EndpointSlice per port, all on 127.0.0.1.</summary>
-    private static string Pool(params int[] ports) => Manifests.Join(
-    [
-        """
-        apiVersion: v1
-        kind: Service
-        metadata:
-          name: pool
-        spec:
-          ports:
-          - name: http
-            port: 80
-        """,
-        .. ports.Select(port => $"""
-            apiVersion: discovery.k8s.io/v1
-            kind: EndpointSlice
-            metadata:
-              name: pool-{port}
-              labels:
-                kubernetes.io/service-name: pool
-            addressType: IPv4
-            ports:
-            - name: http
-              port: {port}
-            endpoints:
-            - addresses: [127.0.0.1]
-            """),
-    ]);
-
     private static async Task<(GatewayUnderTest Gateway, int Port)> StartAsync(string gatewayClass, params int[] endpointPorts)
     {
         var gateway = new GatewayUnderTest();
         var port = TestPorts.Free();
-        gateway.WriteFile("all.yaml", Manifests.Join(gatewayClass, Manifests.Gateway("gw", port), Pool(endpointPorts), Manifests.Route("r", "gw", "/", "pool")));
+        gateway.WriteFile("all.yaml", Manifests.Join(gatewayClass, Manifests.Gateway("gw", port), Manifests.Pool("pool", endpointPorts), Manifests.Route("r", "gw", "/", "pool")));
         await gateway.StartAsync();
         return (gateway, port);
     }

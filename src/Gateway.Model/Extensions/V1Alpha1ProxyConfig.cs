@@ -71,6 +71,33 @@ public sealed record ProxyConfigConnectionLimits
 public sealed record ProxyConfigHealthCheck
 {
     public ProxyConfigPassiveHealthCheck? Passive { get; init; }
+    public ProxyConfigActiveHealthCheck? Active { get; init; }
+}
+
+/// <summary>Periodic HTTP GETs to every endpoint; off unless enabled.</summary>
+public sealed record ProxyConfigActiveHealthCheck
+{
+    public bool? Enabled { get; init; }
+
+    /// <summary>The path (and query) of the GET, starting with "/".</summary>
+    public string? Path { get; init; }
+
+    /// <summary>The Host header of the GET; unset sends the endpoint's address:port.</summary>
+    public string? Hostname { get; init; }
+    public string? Interval { get; init; }
+    public string? Timeout { get; init; }
+    public int? UnhealthyThreshold { get; init; }
+    public int? HealthyThreshold { get; init; }
+
+    /// <summary>Status code ranges that pass; unset is 200-399.</summary>
+    public ImmutableArray<ProxyConfigStatusRange>? ExpectedStatuses { get; init; }
+}
+
+/// <summary>Status codes from min to max, both included; max unset is min alone.</summary>
+public sealed record ProxyConfigStatusRange
+{
+    public int? Min { get; init; }
+    public int? Max { get; init; }
 }
 
 /// <summary>Outlier detection from real traffic: endpoints whose connections fail are left out for a back-off period.</summary>

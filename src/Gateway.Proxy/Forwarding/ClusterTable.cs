@@ -20,7 +20,7 @@ internal sealed class ClusterTable
     public IEnumerable<LiveCluster> Clusters => _clusters.Values;
 }
 
-/// <summary>A cluster with a round-robin cursor over its endpoints, skipping ejected ones.</summary>
+/// <summary>A cluster with a round-robin cursor over its endpoints, skipping ejected and actively unhealthy ones.</summary>
 internal sealed class LiveCluster
 {
     private readonly EndpointHealth[] _endpoints;
@@ -53,11 +53,11 @@ internal sealed class LiveCluster
     }
 
     /// <summary>
-    /// The next endpoint in turn that is not ejected and not <paramref name="avoid"/>; when every other endpoint is
-    /// ejected, the next one anyway (panic mode, as in Envoy: a guess beats refusing every request); avoid itself only
+    /// The next endpoint in turn that is not ejected, not failing active health checks and not <paramref name="avoid"/>;
+    /// when every other endpoint is out, the next one anyway (panic mode, as in Envoy: a guess beats refusing every request); avoid itself only
     /// when it is the only endpoint. Null when the Service has no ready endpoint.
     /// </summary>
-    /// <param name="honourEjections">False when the listener turned passive health checking off.</param>
+    /// <param name="honourEjections">False when the listener turned passive health checking off (active checks still count).</param>
     public EndpointHealth? Pick(EndpointHealth? avoid = null, bool honourEjections = true)
     {
         var endpoints = _endpoints;
@@ -76,7 +76,7 @@ internal sealed class LiveCluster
                 continue;
             }
 
-            if (!honourEjections || !endpoint.IsEjected)
+            if (!endpoint.FailsActiveChecks && (!honourEjections || !endpoint.IsEjected))
             {
                 return endpoint;
             }

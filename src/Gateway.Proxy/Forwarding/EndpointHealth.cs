@@ -23,6 +23,9 @@ internal sealed class EndpointHealth
     private volatile bool _onProbation;
     private long _healthySince;
 
+    // Set by the active health checker (ActiveHealthChecker), read on every pick.
+    private volatile bool _failsActiveChecks;
+
     public EndpointHealth(string clusterId, ClusterEndpoint endpoint, TimeProvider time)
     {
         _time = time;
@@ -69,6 +72,16 @@ internal sealed class EndpointHealth
 
     /// <summary>True once the endpoint has been ejected (it then keeps a series in the ejected-endpoints gauge).</summary>
     public bool HasBeenEjected => Volatile.Read(ref _ejections) > 0;
+
+    /// <summary>
+    /// True while active health checks find the endpoint unhealthy: it is out of rotation whatever the listener's passive
+    /// settings, until the checks pass again (or stop, when the endpoint is no longer checked).
+    /// </summary>
+    public bool FailsActiveChecks
+    {
+        get => _failsActiveChecks;
+        set => _failsActiveChecks = value;
+    }
 
     /// <summary>True while the endpoint has been ejected and has not served a request since.</summary>
     public bool OnProbation => _onProbation;

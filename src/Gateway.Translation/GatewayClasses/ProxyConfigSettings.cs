@@ -19,6 +19,9 @@ internal sealed record ProxyConfigSettings(
     /// <summary>Outlier detection for the endpoints the class's routes reach; null is the default.</summary>
     public PassiveHealthCheck? PassiveHealthCheck { get; init; }
 
+    /// <summary>Active HTTP health checks for the endpoints the class's routes reach; null is off.</summary>
+    public ActiveHealthCheck? ActiveHealthCheck { get; init; }
+
     /// <summary>spec.shutdown.drainPeriod, when set and valid.</summary>
     public TimeSpan? DrainPeriod { get; init; }
 
@@ -29,11 +32,13 @@ internal sealed record ProxyConfigSettings(
         var connectionLimits = ValidLimits(spec.ConnectionLimits, problems);
         var clientLimits = ClientLimitSettings.From(spec, problems);
         var passiveHealthCheck = HealthCheckSettings.Passive(spec.HealthCheck?.Passive, problems);
+        var activeHealthCheck = HealthCheckSettings.Active(spec.HealthCheck?.Active, problems);
         var drainPeriod = SpecDurations.Parse(spec.Shutdown?.DrainPeriod, "spec.shutdown.drainPeriod", positive: false, "5s", problems);
         return new ProxyConfigSettings(spec.AccessLog == true, defaults, connectionLimits, spec.Service, problems.ToImmutable())
         {
             ClientLimits = clientLimits,
             PassiveHealthCheck = passiveHealthCheck,
+            ActiveHealthCheck = activeHealthCheck,
             DrainPeriod = drainPeriod,
         };
     }

@@ -6,6 +6,7 @@ using Gateway.Cli;
 using Gateway.Kubernetes;
 using Gateway.Proxy;
 using Gateway.Proxy.Diagnostics;
+using Gateway.Proxy.Forwarding;
 using Gateway.Proxy.Listeners;
 using Gateway.Proxy.Pipeline;
 using Gateway.Proxy.Tls;
@@ -144,6 +145,7 @@ public static class GatewayHost
         // Read by the StatusStore when this process keeps status too (--role all): a listener it cannot bind is not programmed.
         services.AddSingleton<ListenerBindStatus>();
         services.AddHostedService<ListenerBindingService>();
+        services.AddHostedService<ActiveHealthChecker>();
         services.AddHostedService<MemoryTrimService>();
         services.AddHostedService<GracefulShutdown>();
     }
