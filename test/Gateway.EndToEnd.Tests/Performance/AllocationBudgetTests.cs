@@ -12,8 +12,11 @@ namespace Gateway.EndToEnd.Tests.Performance;
 [Collection(AllocationBudgetCollection.Name)]
 public sealed class AllocationBudgetTests(ITestOutputHelper output)
 {
-    /// <summary>Bytes per request allowed; see the measured value in the test output.</summary>
-    private const long BudgetBytesPerRequest = 100_000;
+    /// <summary>
+    /// Bytes per request allowed (Debug build, as the suite runs): 3,570–3,630 measured when it was set, 4,890 before the
+    /// per-request overhead was removed. The test output shows each round's figure.
+    /// </summary>
+    private const long BudgetBytesPerRequest = 3_800;
 
     private const int WarmUpRequests = 3_000;
     private const int MeasuredRequests = 2_000;
