@@ -22,6 +22,7 @@ public sealed class ProxyMetrics
     private readonly Counter<long> _connectRetries;
     private readonly Counter<long> _ejections;
     private readonly Counter<long> _accessLogDropped;
+    private readonly Counter<long> _bindFailures;
 
     public ProxyMetrics(IMeterFactory meterFactory, ProxyState state)
     {
@@ -39,6 +40,8 @@ public sealed class ProxyMetrics
             description: "Times an endpoint was left out of its cluster's rotation after connection failures.");
         _accessLogDropped = meter.CreateCounter<long>("gateway.access_log.dropped",
             description: "Access-log lines left out because the writer was behind (the request never waits for the log).");
+        _bindFailures = meter.CreateCounter<long>("gateway.listener.bind_failures",
+            description: "Attempts to bind a listener socket that failed (port taken, access denied, address not on this host).");
         meter.CreateObservableGauge("gateway.upstream.ejected_endpoints", () => EjectedEndpoints(state),
             description: "Endpoints left out of rotation now, by cluster (clusters that have had an ejection).");
     }
@@ -61,6 +64,9 @@ public sealed class ProxyMetrics
 
     /// <param name="bind">The socket as address:port.</param>
     public void ConnectionRejected(string bind) => _rejectedConnections.Add(1, new KeyValuePair<string, object?>("bind", bind));
+
+    /// <param name="address">The socket as address:port.</param>
+    public void BindFailed(string address) => _bindFailures.Add(1, new KeyValuePair<string, object?>("address", address));
 
     internal void ConnectFailed(EndpointHealth endpoint) => _connectFailures.Add(1, endpoint.MetricTags);
 

@@ -141,6 +141,8 @@ public static class GatewayHost
             p.MaxClientConnections = options.MaxClientConnections;
         });
         services.AddHttpForwarder();
+        // Read by the StatusStore when this process keeps status too (--role all): a listener it cannot bind is not programmed.
+        services.AddSingleton<ListenerBindStatus>();
         services.AddHostedService<ListenerBindingService>();
         services.AddHostedService<MemoryTrimService>();
         services.AddHostedService<GracefulShutdown>();
