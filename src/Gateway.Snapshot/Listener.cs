@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 using System.Collections.Immutable;
+using System.Text.Json.Serialization;
 
 namespace Gateway.Snapshot;
 
@@ -31,6 +32,10 @@ public sealed record Listener
 
     /// <summary>Log one line per request on this listener (its GatewayClass's ProxyConfig asks for it).</summary>
     public bool AccessLog { get; init; }
+
+    /// <summary>Record request metrics by route too, not only by Gateway (its GatewayClass's ProxyConfig opts in).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public bool RouteLabels { get; init; }
 
     /// <summary>Timeouts for routes that set none (from the GatewayClass's ProxyConfig).</summary>
     public ListenerDefaults? Defaults { get; init; }

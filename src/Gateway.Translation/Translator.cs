@@ -174,6 +174,7 @@ public static class Translator
                 .Select(l => ToSnapshot(l, plan, cache) with
                 {
                     AccessLog = parameters?.AccessLog == true,
+                    RouteLabels = parameters?.RouteLabels == true,
                     Defaults = parameters?.Defaults,
                     ConnectionLimits = parameters?.ConnectionLimits,
                     PassiveHealthCheck = parameters?.PassiveHealthCheck,

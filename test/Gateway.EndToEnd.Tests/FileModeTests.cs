@@ -196,7 +196,7 @@ public sealed class FileModeTests
         accepted["status"]!.GetValue<string>().Should().Be("True");
         accepted["observedGeneration"]!.GetValue<long>().Should().Be(1);
         accepted["lastTransitionTime"].Should().NotBeNull();
-        metrics.Should().Contain("gateway_requests_total{").And.Contain("route=\"HTTPRoute/default/r\"");
+        metrics.Should().Contain("gateway_request_duration_seconds_count{").And.Contain("gateway=\"default/gw\"");
         metrics.Should().Contain("gateway_config_applies_total").And.Contain("gateway_objects{");
         JsonSerializer.Serialize(status).Should().NotContain(secretData);
     }

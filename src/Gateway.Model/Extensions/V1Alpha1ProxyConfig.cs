@@ -31,6 +31,14 @@ public sealed record ProxyConfigSpec
     public ProxyConfigHealthCheck? HealthCheck { get; init; }
     public ProxyConfigLimits? Limits { get; init; }
     public ProxyConfigShutdown? Shutdown { get; init; }
+    public ProxyConfigMetrics? Metrics { get; init; }
+}
+
+/// <summary>What the request metrics are labelled by.</summary>
+public sealed record ProxyConfigMetrics
+{
+    /// <summary>True adds a "route" label to request metrics (default: by Gateway only, which stays bounded at any number of routes).</summary>
+    public bool? RouteLabels { get; init; }
 }
 
 /// <summary>How the gateway stops: how long listeners keep serving after SIGTERM while /readyz answers 503.</summary>

@@ -7,7 +7,8 @@ namespace Gateway.Proxy.Forwarding;
 /// <summary>Weighted random choice among a rule's backends; a zero weight is never chosen.</summary>
 internal static class BackendPicker
 {
-    public static WeightedBackend? Pick(ImmutableArray<WeightedBackend> backends)
+    /// <summary>The index of the chosen backend; -1 when every weight is zero.</summary>
+    public static int Pick(ImmutableArray<WeightedBackend> backends)
     {
         var total = 0;
         foreach (var backend in backends)
@@ -17,19 +18,19 @@ internal static class BackendPicker
 
         if (total == 0)
         {
-            return null;
+            return -1;
         }
 
         var ticket = Random.Shared.Next(total);
-        foreach (var backend in backends)
+        for (var i = 0; i < backends.Length; i++)
         {
-            ticket -= Math.Max(0, backend.Weight);
+            ticket -= Math.Max(0, backends[i].Weight);
             if (ticket < 0)
             {
-                return backend;
+                return i;
             }
         }
 
-        return null;
+        return -1;
     }
 }

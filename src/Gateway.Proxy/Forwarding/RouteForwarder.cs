@@ -1,5 +1,4 @@
 // SPDX-License-Identifier: Apache-2.0
-using System.Net;
 using Gateway.Proxy.Diagnostics;
 using Gateway.Proxy.Matching;
 using Gateway.Proxy.Pipeline;
@@ -18,6 +17,8 @@ namespace Gateway.Proxy.Forwarding;
 internal sealed partial class RouteForwarder(
     IHttpForwarder forwarder, HttpMessageInvoker client, RequestMirror mirror, ProxyOptions options, ProxyMetrics metrics, ILogger logger)
 {
+    private readonly ForwarderRequestConfigs _requestConfigs = new(options.DefaultBackendTimeout);
+
     private enum Next
     {
         Done,
@@ -34,12 +35,16 @@ internal sealed partial class RouteForwarder(
         var timeouts = route.Route.Timeouts;
         using var requestTimeout = Deadline(context, timeouts?.Request ?? defaults?.RequestTimeout);
         var retry = route.Route.Retry;
-        if (retry is not null || HasMirror(route.Route.Filters))
+        if (retry is not null || route.HasMirror)
         {
             context.Request.EnableBuffering(); // The body must be readable more than once.
         }
 
-        await mirror.StartAsync(context, route.Route.Filters, clusters).ConfigureAwait(false);
+        if (route.HasMirror)
+        {
+            await mirror.StartAsync(context, route.Route.Filters, clusters).ConfigureAwait(false);
+        }
+
         health ??= PassiveHealthCheck.Default;
         var upstream = "-";
         EndpointHealth? connectFailed = null;
@@ -88,13 +93,14 @@ internal sealed partial class RouteForwarder(
         TimeSpan? backendTimeout, CancellationTokenSource? requestTimeout, RouteRetry? retry, TimeSpan? idleTimeout,
         PassiveHealthCheck health, EndpointHealth? connectFailed)
     {
-        var backend = BackendPicker.Pick(forward.Backends);
-        if (backend is null)
+        var backendIndex = BackendPicker.Pick(forward.Backends);
+        if (backendIndex < 0)
         {
             await ErrorResponses.WriteAsync(context, 500, "Every backend of this route has weight 0.").ConfigureAwait(false);
             return new("-", Next.Done);
         }
 
+        var backend = forward.Backends[backendIndex];
         if (backend.ClusterId is null || clusters.Find(backend.ClusterId) is not { } cluster)
         {
             await ErrorResponses.WriteAsync(context, 500, "The chosen backend of this route is invalid; see the route's status.").ConfigureAwait(false);
@@ -114,14 +120,9 @@ internal sealed partial class RouteForwarder(
         }
 
         var destination = endpoint.Destination;
-        IReadOnlyList<RouteFilter> filters = backend.Filters.IsDefaultOrEmpty ? route.Route.Filters : [.. route.Route.Filters, .. backend.Filters];
-        var transformer = new RouteTransformer(filters, route.Match.PrefixForRewrite, retry?.Codes);
-        var requestConfig = new ForwarderRequestConfig
-        {
-            ActivityTimeout = idleTimeout ?? options.DefaultBackendTimeout,
-            Version = cluster.Cluster.Protocol == BackendProtocol.H2c ? HttpVersion.Version20 : HttpVersion.Version11,
-            VersionPolicy = HttpVersionPolicy.RequestVersionExact,
-        };
+        // Prepared when the snapshot was compiled; a request that may be retried takes its own, which records the retry.
+        var transformer = retry is null ? route.Transformers[backendIndex] : route.Transformers[backendIndex].WithRetryCodes(retry.Codes);
+        var requestConfig = _requestConfigs.For(idleTimeout, cluster.Cluster.Protocol);
 
         using var attemptTimeout = Deadline(context, backendTimeout, requestTimeout?.Token);
         var token = attemptTimeout?.Token ?? requestTimeout?.Token ?? context.RequestAborted;
@@ -199,18 +200,5 @@ internal sealed partial class RouteForwarder(
         var source = CancellationTokenSource.CreateLinkedTokenSource(outer ?? context.RequestAborted);
         source.CancelAfter(limit);
         return source;
-    }
-
-    private static bool HasMirror(IReadOnlyList<RouteFilter> filters)
-    {
-        foreach (var filter in filters)
-        {
-            if (filter is RequestMirrorFilter)
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 }

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+using Gateway.Proxy.Diagnostics;
 using Gateway.Snapshot;
 using Microsoft.AspNetCore.Http;
 
@@ -6,11 +7,13 @@ namespace Gateway.Proxy.Matching;
 
 /// <summary>
 /// One listener's routes by hostname. A request tries the exact hostname's routes first, then each wildcard
-/// that covers it (longest first), then the catch-all: this is the hostname step of Gateway API precedence.
+/// that covers it (longest first), then the catch-all: this is the hostname step of Gateway API precedence. The request
+/// host is a span of the Host header (no port), so matching allocates nothing.
 /// </summary>
 internal sealed class CompiledListener
 {
     private readonly Dictionary<string, CompiledRoute[]> _exact;
+    private readonly Dictionary<string, CompiledRoute[]>.AlternateLookup<ReadOnlySpan<char>> _exactBySpan;
     private readonly List<(string Suffix, CompiledRoute[] Routes)> _wildcards = [];
     private readonly CompiledRoute[] _any = [];
 
@@ -37,13 +40,22 @@ internal sealed class CompiledListener
         }
 
         _wildcards.Sort((a, b) => b.Suffix.Length.CompareTo(a.Suffix.Length));
+        _exactBySpan = _exact.GetAlternateLookup<ReadOnlySpan<char>>();
+        Labels = new RequestLabels(listener.Gateway, listener.RouteLabels ? "none" : null);
     }
 
     public Listener Listener { get; }
 
-    public CompiledRoute? Match(string host, HttpRequest request)
+    /// <summary>Metric labels of a request this listener took that matched no route.</summary>
+    public RequestLabels Labels { get; }
+
+    /// <summary>The metric labels of a request this listener took: by Gateway, and by route if the listener asks for it.</summary>
+    public RequestLabels LabelsFor(CompiledRoute? route) =>
+        route is not null && Listener.RouteLabels ? route.LabelsFor(Listener.Gateway) : Labels;
+
+    public CompiledRoute? Match(ReadOnlySpan<char> host, HttpRequest request)
     {
-        if (_exact.TryGetValue(host, out var exact) && First(exact, request) is { } byExact)
+        if (_exactBySpan.TryGetValue(host, out var exact) && First(exact, request) is { } byExact)
         {
             return byExact;
         }
@@ -60,7 +72,7 @@ internal sealed class CompiledListener
     }
 
     /// <summary>How well the listener's own hostname covers the request host; -1 when it does not.</summary>
-    public int Specificity(string host)
+    public int Specificity(ReadOnlySpan<char> host)
     {
         var hostname = Listener.Hostname;
         if (hostname is null)
@@ -70,10 +82,10 @@ internal sealed class CompiledListener
 
         if (hostname.StartsWith("*.", StringComparison.Ordinal))
         {
-            return host.Length > hostname.Length - 1 && host.EndsWith(hostname[1..], StringComparison.OrdinalIgnoreCase) ? hostname.Length : -1;
+            return host.Length > hostname.Length - 1 && host.EndsWith(hostname.AsSpan(1), StringComparison.OrdinalIgnoreCase) ? hostname.Length : -1;
         }
 
-        return string.Equals(hostname, host, StringComparison.OrdinalIgnoreCase) ? int.MaxValue : -1;
+        return host.Equals(hostname, StringComparison.OrdinalIgnoreCase) ? int.MaxValue : -1;
     }
 
     private static CompiledRoute? First(CompiledRoute[] routes, HttpRequest request)

@@ -57,7 +57,7 @@ internal sealed class CompiledMatch
 
         foreach (var (name, value, pattern) in _query)
         {
-            if (QueryParameter(request.QueryString.Value, name) is not { } actual || !Matches(actual, value, pattern))
+            if (!QueryParameterMatches(request.QueryString.Value, name, value, pattern))
             {
                 return false;
             }
@@ -67,31 +67,33 @@ internal sealed class CompiledMatch
     }
 
     /// <summary>
-    /// The first value of a query parameter, by its exact (case-sensitive) name. ASP.NET Core's Request.Query
-    /// compares names case-insensitively, which Gateway API forbids.
+    /// Whether the first value of a query parameter, found by its exact (case-sensitive) name, matches. ASP.NET Core's
+    /// Request.Query compares names case-insensitively, which Gateway API forbids. Read in place: only a name or value
+    /// with an escape ('%' or '+') is decoded into a new string.
     /// </summary>
-    private static string? QueryParameter(string? query, string name)
+    private static bool QueryParameterMatches(string? query, string name, string expected, Regex? pattern)
     {
         if (string.IsNullOrEmpty(query))
         {
-            return null;
+            return false;
         }
 
-        foreach (var pair in query.AsSpan(query[0] == '?' ? 1 : 0).Split('&'))
+        var parameters = query.AsSpan(query[0] == '?' ? 1 : 0);
+        foreach (var range in parameters.Split('&'))
         {
-            var part = query.AsSpan(query[0] == '?' ? 1 : 0)[pair];
+            var part = parameters[range];
             var equals = part.IndexOf('=');
-            var key = Unescape(equals < 0 ? part : part[..equals]);
-            if (key == name)
+            if (Unescape(equals < 0 ? part : part[..equals]).SequenceEqual(name))
             {
-                return equals < 0 ? "" : Unescape(part[(equals + 1)..]);
+                return Matches(equals < 0 ? [] : Unescape(part[(equals + 1)..]), expected, pattern);
             }
         }
 
-        return null;
+        return false;
     }
 
-    private static string Unescape(ReadOnlySpan<char> text) => Uri.UnescapeDataString(text.ToString().Replace('+', ' '));
+    private static ReadOnlySpan<char> Unescape(ReadOnlySpan<char> text) =>
+        text.IndexOfAny('%', '+') < 0 ? text : Uri.UnescapeDataString(text.ToString().Replace('+', ' '));
 
     private bool MatchesPath(string path) => _pathType switch
     {
@@ -101,10 +103,10 @@ internal sealed class CompiledMatch
             || (path.StartsWith(_path, StringComparison.Ordinal) && (path.Length == _path.Length || path[_path.Length] == '/')),
     };
 
-    private static bool Matches(string actual, string expected, Regex? pattern) =>
-        pattern is null ? string.Equals(actual, expected, StringComparison.Ordinal) : SafeIsMatch(pattern, actual);
+    private static bool Matches(ReadOnlySpan<char> actual, string expected, Regex? pattern) =>
+        pattern is null ? actual.SequenceEqual(expected) : SafeIsMatch(pattern, actual);
 
-    private static bool SafeIsMatch(Regex regex, string input)
+    private static bool SafeIsMatch(Regex regex, ReadOnlySpan<char> input)
     {
         try
         {

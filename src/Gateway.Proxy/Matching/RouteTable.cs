@@ -62,7 +62,7 @@ internal sealed class RouteTable
             return default;
         }
 
-        var host = context.Request.Host.Host;
+        var host = HostName(context.Request.Host.Value);
         var listener = BestListener(listeners, host);
         if (listener is null)
         {
@@ -110,7 +110,29 @@ internal sealed class RouteTable
             : null;
     }
 
-    private static CompiledListener? BestListener(CompiledListener[] listeners, string host)
+    /// <summary>
+    /// The Host header without its port, as HostString.Host reads it ("[::1]:80" → "[::1]", "a:80" → "a"; a bare IPv6
+    /// address is all host), as a span: HostString.Host makes a new string for every request that names a port.
+    /// </summary>
+    internal static ReadOnlySpan<char> HostName(string? value)
+    {
+        if (string.IsNullOrEmpty(value))
+        {
+            return [];
+        }
+
+        var span = value.AsSpan();
+        var close = span.IndexOf(']');
+        if (close >= 0)
+        {
+            return span[..(close + 1)];
+        }
+
+        var colon = span.IndexOf(':');
+        return colon < 0 || (colon < span.Length - 1 && span[(colon + 1)..].Contains(':')) ? span : span[..colon];
+    }
+
+    private static CompiledListener? BestListener(CompiledListener[] listeners, ReadOnlySpan<char> host)
     {
         CompiledListener? best = null;
         var bestScore = -1;

@@ -20,17 +20,17 @@ public sealed class GatewayProxyMiddleware
     private readonly ProxyState _state;
     private readonly RouteForwarder _forwarder;
     private readonly ProxyMetrics _metrics;
-    private readonly ILogger _accessLog;
+    private readonly AccessLogWriter _accessLog;
     private readonly ProxyOptions _options;
 
     public GatewayProxyMiddleware(
-        RequestDelegate next, ProxyState state, IHttpForwarder forwarder, ProxyMetrics metrics,
+        RequestDelegate next, ProxyState state, IHttpForwarder forwarder, ProxyMetrics metrics, AccessLogWriter accessLog,
         ILoggerFactory loggers, IOptions<ProxyOptions> options)
     {
         _ = next; // Terminal: nothing runs after the proxy.
         _state = state;
         _metrics = metrics;
-        _accessLog = loggers.CreateLogger(AccessLog.Category);
+        _accessLog = accessLog;
         _options = options.Value;
         var client = new HttpMessageInvoker(new SocketsHttpHandler
         {
@@ -96,14 +96,13 @@ public sealed class GatewayProxyMiddleware
         finally
         {
             var elapsed = Stopwatch.GetElapsedTime(started);
-            var routeLabel = route?.Route.Owner ?? "none";
-            _metrics.Record(routeLabel, context.Response.StatusCode, elapsed.TotalSeconds);
+            _metrics.RequestCompleted(listener?.LabelsFor(route) ?? RequestLabels.None, context.Response.StatusCode, elapsed.TotalSeconds);
             if (_options.AccessLog || listener?.Listener.AccessLog == true)
             {
                 var request = context.Request;
-                AccessLog.Request(_accessLog, request.Method, request.Host.Value ?? "", request.Path.Value ?? "",
-                    context.Response.StatusCode, elapsed.TotalMilliseconds, routeLabel, upstream,
-                    context.Connection.RemoteIpAddress?.ToString() ?? "-");
+                _accessLog.Write(new AccessLogEntry(request.Method, request.Host.Value ?? "", request.Path.Value ?? "",
+                    context.Response.StatusCode, elapsed.TotalMilliseconds, route?.Route.Owner ?? "none", upstream,
+                    context.Connection.RemoteIpAddress));
             }
         }
     }

@@ -8,10 +8,15 @@ namespace Gateway.Proxy.Pipeline;
 /// <summary>
 /// Applies a matched route's filters to the proxied request and response, and adds X-Forwarded-For/Proto/Host.
 /// The original Host header is kept (YARP's base transformer copies it) unless a URLRewrite replaces it; the path and
-/// query are the client's, as sent (<see cref="ForwardedPath"/>).
+/// query are the client's, as sent (<see cref="ForwardedPath"/>). One is made per route and backend when the snapshot is
+/// compiled and shared by every request; only a route with retries takes its own per request (<see cref="WithRetryCodes"/>),
+/// since it records whether the answer was held back for a retry.
 /// </summary>
 internal sealed class RouteTransformer(IReadOnlyList<RouteFilter> filters, string matchedPrefix, IReadOnlyCollection<int>? retryCodes = null) : HttpTransformer
 {
+    /// <summary>A transformer for one attempt of a request that may be retried on these status codes.</summary>
+    public RouteTransformer WithRetryCodes(IReadOnlyCollection<int> codes) => new(filters, matchedPrefix, codes);
+
     /// <summary>Set when the backend answered a retryable status and the answer was held back from the client.</summary>
     public bool RetryRequested { get; private set; }
 

@@ -25,6 +25,9 @@ internal sealed record ProxyConfigSettings(
     /// <summary>spec.shutdown.drainPeriod, when set and valid.</summary>
     public TimeSpan? DrainPeriod { get; init; }
 
+    /// <summary>spec.metrics.routeLabels: request metrics by route as well as by Gateway (a boolean: nothing to validate).</summary>
+    public bool RouteLabels { get; init; }
+
     public static ProxyConfigSettings From(ProxyConfigSpec spec)
     {
         var problems = ImmutableArray.CreateBuilder<string>();
@@ -40,6 +43,7 @@ internal sealed record ProxyConfigSettings(
             PassiveHealthCheck = passiveHealthCheck,
             ActiveHealthCheck = activeHealthCheck,
             DrainPeriod = drainPeriod,
+            RouteLabels = spec.Metrics?.RouteLabels == true,
         };
     }
 

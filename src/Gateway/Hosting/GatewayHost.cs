@@ -132,6 +132,8 @@ public static class GatewayHost
         services.AddSingleton<ServerCertificateSelector>();
         services.AddSingleton<ClientCertificateValidator>();
         services.AddSingleton<ProxyMetrics>();
+        services.AddSingleton<AccessLogWriter>();
+        services.AddHostedService(sp => sp.GetRequiredService<AccessLogWriter>());
         services.AddSingleton<ConnectionLimiter>();
         services.AddSingleton<ConnectionDrain>();
         services.AddSingleton<ClientConnectionBudget>();
@@ -241,6 +243,9 @@ public static class GatewayHost
             || admin.Equals(local.IsIPv4MappedToIPv6 ? local.MapToIPv4() : local);
     }
 
+    /// <summary>The logger ASP.NET Core's hosting asks per request whether to create an Activity and a log scope.</summary>
+    public const string HostingDiagnosticsCategory = "Microsoft.AspNetCore.Hosting.Diagnostics";
+
     private static void ConfigureLogging(WebApplicationBuilder builder, GatewayOptions options)
     {
         var level = Enum.TryParse<LogEventLevel>(options.LogLevel, ignoreCase: true, out var parsed) ? parsed : LogEventLevel.Information;
@@ -249,6 +254,10 @@ public static class GatewayHost
             logger.MinimumLevel.Is(level)
                 .MinimumLevel.Override("Microsoft", LogEventLevel.Warning)
                 .MinimumLevel.Override("Microsoft.Hosting.Lifetime", LogEventLevel.Information)
+                // Off, not Warning: while this logger answers enabled at any level, ASP.NET Core's hosting starts an
+                // Activity and a log scope for every request (HostingApplicationDiagnostics.BeginRequest), and it has
+                // nothing to say that Kestrel and the proxy do not log themselves.
+                .MinimumLevel.Override(HostingDiagnosticsCategory, LevelAlias.Off)
                 .MinimumLevel.Override("System.Net.Http", LogEventLevel.Warning)
                 // YARP logs every failed upstream attempt with a stack trace; the forwarder logs one line instead.
                 .MinimumLevel.Override("Yarp", LogEventLevel.Error)
