@@ -9,6 +9,7 @@ using Gateway.Proxy.Diagnostics;
 using Gateway.Proxy.Listeners;
 using Gateway.Proxy.Pipeline;
 using Gateway.Proxy.Tls;
+using Gateway.Proxy.Upstream;
 using Gateway.Sources;
 using Gateway.Sources.Files;
 using Gateway.Sources.Kubernetes;
@@ -137,8 +138,10 @@ public static class GatewayHost
         {
             p.AccessLog = options.AccessLog;
             p.MaxClientConnections = options.MaxClientConnections;
+            p.UpstreamClient = options.UpstreamClient;
         });
         services.AddHttpForwarder();
+        services.AddSingleton<Http1Forwarder>();
         services.AddHostedService<ListenerBindingService>();
         services.AddHostedService<MemoryTrimService>();
         services.AddHostedService<GracefulShutdown>();
