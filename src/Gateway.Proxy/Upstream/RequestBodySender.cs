@@ -61,12 +61,14 @@ internal sealed class RequestBodySender
         }
     }
 
-    /// <summary>Stops reading and sending; waits until the sender has let go of the connection.</summary>
+    /// <summary>Stops reading and sending; waits until the sender has let go of the connection. Safe to call again.</summary>
     public async Task StopAsync()
     {
-        await _stop.CancelAsync().ConfigureAwait(false);
-        await Completion.ConfigureAwait(false);
-        _stop.Dispose();
+        if (!Completion.IsCompleted)
+        {
+            await _stop.CancelAsync().ConfigureAwait(false); // No timer behind it: nothing to dispose.
+            await Completion.ConfigureAwait(false);
+        }
     }
 
     private async Task RunAsync(HttpContext context, Http1Connection connection, bool chunked)
