@@ -79,7 +79,8 @@ internal static class ResponseBodyCopier
             var status = decoder.Decode(buffer, output, out var consumed, out var written);
             if (status == OperationStatus.InvalidData)
             {
-                return BodyCopy.UpstreamFailed;
+                // What came before the bad bytes goes out, so the client's connection is aborted mid-response rather than sent a 502 after it.
+                return written > 0 && !await FlushAsync(output).ConfigureAwait(false) ? BodyCopy.ClientFailed : BodyCopy.UpstreamFailed;
             }
 
             if (status == OperationStatus.Done)

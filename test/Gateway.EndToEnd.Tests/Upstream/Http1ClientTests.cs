@@ -54,7 +54,7 @@ public sealed class Http1ClientTests
         (await client.GetAsync("/a%2Fb?q=1", new()
         {
             ["X-Custom"] = "one",
-            ["Connection"] = "keep-alive, X-Secret",
+            ["Connection"] = "X-Secret", // Kestrel keeps only "keep-alive" of a value that also lists it.
             ["X-Secret"] = "hop only",
             ["Keep-Alive"] = "timeout=5",
             ["Proxy-Connection"] = "keep-alive",
@@ -71,7 +71,7 @@ public sealed class Http1ClientTests
         request.Header("X-Forwarded-Host").Should().Be("example.com");
         foreach (var hopByHop in new[] { "Connection", "X-Secret", "Keep-Alive", "Proxy-Connection", "TE", "Transfer-Encoding", "Content-Length" })
         {
-            request.Header(hopByHop).Should().BeNull($"{hopByHop} is not forwarded");
+            request.Header(hopByHop).Should().BeNull($"{hopByHop} is not forwarded: {request.Head}");
         }
     }
 
