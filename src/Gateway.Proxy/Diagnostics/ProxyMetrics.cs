@@ -22,6 +22,7 @@ public sealed class ProxyMetrics
     private readonly Counter<long> _connectFailures;
     private readonly Counter<long> _connectRetries;
     private readonly Counter<long> _ejections;
+    private readonly Counter<long> _bindFailures;
 
     public ProxyMetrics(IMeterFactory meterFactory, ProxyState state)
     {
@@ -37,6 +38,8 @@ public sealed class ProxyMetrics
             description: "Requests sent again to another endpoint because the connection to this one failed.");
         _ejections = meter.CreateCounter<long>("gateway.upstream.ejections",
             description: "Times an endpoint was left out of its cluster's rotation after connection failures.");
+        _bindFailures = meter.CreateCounter<long>("gateway.listener.bind_failures",
+            description: "Attempts to bind a listener socket that failed (port taken, access denied, address not on this host).");
         meter.CreateObservableGauge("gateway.upstream.ejected_endpoints", () => EjectedEndpoints(state),
             description: "Endpoints left out of rotation now, by cluster (clusters that have had an ejection).");
     }
@@ -50,6 +53,9 @@ public sealed class ProxyMetrics
 
     /// <param name="bind">The socket as address:port.</param>
     public void ConnectionRejected(string bind) => _rejectedConnections.Add(1, new KeyValuePair<string, object?>("bind", bind));
+
+    /// <param name="address">The socket as address:port.</param>
+    public void BindFailed(string address) => _bindFailures.Add(1, new KeyValuePair<string, object?>("address", address));
 
     internal void ConnectFailed(EndpointHealth endpoint) => _connectFailures.Add(1, endpoint.MetricTags);
 

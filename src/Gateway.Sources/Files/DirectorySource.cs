@@ -209,13 +209,14 @@ public sealed partial class DirectorySource : IResourceSource, IDisposable
                 return false;
             }
 
-            if (info.Length > _limits.MaxFileBytes)
+            // The size checked first saves reading a large file, but a pipe or device says 0: the reader caps it too.
+            if (info.Length > _limits.MaxFileBytes || ManifestFileReader.Read(path, _limits.MaxFileBytes) is not { } read)
             {
                 _files[path] = new CachedFile(stamp, new SourceError(display, 0, $"the file is larger than the {_limits.MaxFileBytes}-byte limit"));
                 return true;
             }
 
-            text = File.ReadAllText(path);
+            text = read;
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {

@@ -120,6 +120,12 @@ public static class AdminEndpoints
         }
 
         var binder = services.GetServices<IHostedService>().OfType<ListenerBindingService>().Single();
+        var unbound = binder.Unbound();
+        if (unbound.Count > 0)
+        {
+            return (false, "not ready: listeners not bound: " + string.Join(", ", unbound));
+        }
+
         return binder.AllBound() ? (true, "ready") : (false, "not ready: some listeners are not bound yet");
     }
 }

@@ -142,6 +142,8 @@ public static class GatewayHost
         });
         services.AddHttpForwarder();
         services.AddSingleton<Http1Forwarder>();
+        // Read by the StatusStore when this process keeps status too (--role all): a listener it cannot bind is not programmed.
+        services.AddSingleton<ListenerBindStatus>();
         services.AddHostedService<ListenerBindingService>();
         services.AddHostedService<MemoryTrimService>();
         services.AddHostedService<GracefulShutdown>();

@@ -17,6 +17,10 @@ public sealed partial class LeaderWriterService(
     {
         changes.Changed += Wake;
         leadership.LeadershipChanged += OnLeadershipChanged;
+
+        // One pass at start: ExecuteAsync runs on the thread pool, so a change or a leadership event raised before the
+        // handlers above were attached would otherwise wait for the next one, or the 60 s resync.
+        Wake();
         var failures = 0;
         try
         {

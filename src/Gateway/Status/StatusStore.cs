@@ -12,23 +12,27 @@ namespace Gateway.Status;
 /// is filled in here, not by the translator: whether proxies are connected is known only at run time. With a
 /// <see cref="ProxyRegistry"/> (a controller serving the config channel) it comes from the proxies; without, the
 /// data plane is in process and every update is an apply, unless the <see cref="InProcessChannel"/> refused it.
+/// Listeners the in-process data plane could not bind (<see cref="ListenerBindStatus"/>) are laid over the translated
+/// status here too, and a change of them restamps, so /status and the status writer see it.
 /// </summary>
 public sealed class StatusStore : Kubernetes.IChangeNotifier
 {
     private readonly TimeProvider _time;
     private readonly ProxyRegistry? _proxies;
     private readonly InProcessChannel? _inProcessChannel;
+    private readonly ListenerBindStatus? _binds;
     private readonly ConditionStamper _stamper;
     private readonly Lock _lock = new();
     private ImmutableArray<ObjectStatus> _translated = [];
     private ProxyConnection? _inProcess;
     private ImmutableArray<ObjectStatus> _current = [];
 
-    public StatusStore(TimeProvider time, ProxyRegistry? proxies = null, InProcessChannel? inProcessChannel = null)
+    public StatusStore(TimeProvider time, ProxyRegistry? proxies = null, InProcessChannel? inProcessChannel = null, ListenerBindStatus? binds = null)
     {
         _time = time;
         _proxies = proxies;
         _inProcessChannel = inProcessChannel;
+        _binds = binds;
         _stamper = new ConditionStamper(time);
         if (proxies is not null)
         {
@@ -38,6 +42,11 @@ public sealed class StatusStore : Kubernetes.IChangeNotifier
         if (inProcessChannel is not null)
         {
             inProcessChannel.Changed += Restamp;
+        }
+
+        if (binds is not null)
+        {
+            binds.Changed += Restamp;
         }
     }
 
@@ -52,7 +61,7 @@ public sealed class StatusStore : Kubernetes.IChangeNotifier
         {
             _translated = statuses;
             _inProcess = ProxyConnection.InProcess(_time.GetUtcNow());
-            _current = _stamper.Stamp(WithConnection(statuses));
+            _current = _stamper.Stamp(WithRuntimeFacts(statuses));
         }
 
         Changed?.Invoke();
@@ -62,11 +71,14 @@ public sealed class StatusStore : Kubernetes.IChangeNotifier
     {
         lock (_lock)
         {
-            _current = _stamper.Stamp(WithConnection(_translated));
+            _current = _stamper.Stamp(WithRuntimeFacts(_translated));
         }
 
         Changed?.Invoke();
     }
+
+    private ImmutableArray<ObjectStatus> WithRuntimeFacts(ImmutableArray<ObjectStatus> statuses) =>
+        UnboundListenerConditions.Apply(WithConnection(statuses), _binds?.Unbound ?? []);
 
     private ImmutableArray<ObjectStatus> WithConnection(ImmutableArray<ObjectStatus> statuses)
     {

@@ -146,6 +146,49 @@ public sealed class DirectorySourceBadInputTests : IDisposable
     }
 
     [Fact]
+    public async Task Scan_NamedPipeCalledYaml_DoesNotBlockTheScan()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return;
+        }
+
+        Write("good.yaml", Namespace("good"));
+        using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", Path.Combine(_dir, "pipe.yaml")))
+        {
+            await mkfifo.WaitForExitAsync();
+            mkfifo.ExitCode.Should().Be(0);
+        }
+
+        using var source = NewSource();
+
+        // Before the reader opened files without waiting, this scan never returned: open() of a FIFO waits for a writer.
+        var scan = Task.Run(() => source.Scan(force: true));
+        var snapshot = await scan.WaitAsync(TimeSpan.FromSeconds(10));
+
+        snapshot!.Namespaces.Should().ContainSingle().Which.Metadata.Name.Should().Be("good");
+    }
+
+    [Fact]
+    public async Task Scan_LinkToAnEndlessDevice_IsTooLarge_NotReadForever()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return;
+        }
+
+        Write("good.yaml", Namespace("good"));
+        File.CreateSymbolicLink(Path.Combine(_dir, "zero.yaml"), "/dev/zero");
+        using var source = new DirectorySource(_dir, _log, limits: new ManifestLimits { MaxFileBytes = 1024 * 1024 });
+
+        // /dev/zero reports size 0; before the read was capped, the scan read it until the process ran out of memory.
+        var snapshot = await Task.Run(() => source.Scan(force: true)).WaitAsync(TimeSpan.FromSeconds(10));
+
+        snapshot!.Namespaces.Should().ContainSingle().Which.Metadata.Name.Should().Be("good");
+        source.Problems.Should().ContainSingle().Which.Should().Be("zero.yaml: the file is larger than the 1048576-byte limit");
+    }
+
+    [Fact]
     public async Task Scan_FilesCreatedAndDeletedDuringScans_NeverThrow()
     {
         Write("good.yaml", Namespace("good"));
