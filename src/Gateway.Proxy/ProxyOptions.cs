@@ -1,4 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
+using Gateway.Proxy.Upstream;
+
 namespace Gateway.Proxy;
 
 /// <summary>Data-plane settings from flags (startup only).</summary>
@@ -12,4 +14,7 @@ public sealed class ProxyOptions
 
     /// <summary>Client connections all Gateway sockets may hold together; null derives it from the open-files limit.</summary>
     public int? MaxClientConnections { get; set; }
+
+    /// <summary>The client for plain-HTTP/1.1 backends: the gateway's own by default, or YARP's forwarder to fall back.</summary>
+    public UpstreamClient UpstreamClient { get; set; } = UpstreamClient.Http1;
 }

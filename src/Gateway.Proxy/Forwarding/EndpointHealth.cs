@@ -49,6 +49,9 @@ internal sealed class EndpointHealth
     /// <summary>The cluster and endpoint labels, made once so counting a failure allocates nothing.</summary>
     public KeyValuePair<string, object?>[] MetricTags { get; }
 
+    /// <summary>The HTTP/1.1 client's idle connections to this endpoint; made on first use, kept across snapshots with this record.</summary>
+    public Upstream.Http1ConnectionPool? Http1Pool { get; set; }
+
     public bool IsEjected
     {
         get

@@ -2,6 +2,7 @@
 using Gateway.Proxy.Diagnostics;
 using Gateway.Proxy.Matching;
 using Gateway.Proxy.Pipeline;
+using Gateway.Proxy.Upstream;
 using Gateway.Snapshot;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
@@ -10,12 +11,14 @@ using Yarp.ReverseProxy.Forwarder;
 namespace Gateway.Proxy.Forwarding;
 
 /// <summary>
-/// Sends a matched request to a backend through YARP's forwarder: weighted backend choice, round-robin
+/// Sends a matched request to a backend through the gateway's HTTP/1.1 client (plain-HTTP/1.1 clusters, when on) or
+/// YARP's forwarder (everything else): weighted backend choice, round-robin
 /// endpoints that skip ejected ones, the route's request and backendRequest timeouts (504), one free retry on
 /// another endpoint when a connection attempt fails, retries on the route's status codes, and fire-and-forget mirrors.
 /// </summary>
 internal sealed partial class RouteForwarder(
-    IHttpForwarder forwarder, HttpMessageInvoker client, RequestMirror mirror, ProxyOptions options, ProxyMetrics metrics, ILogger logger)
+    IHttpForwarder forwarder, HttpMessageInvoker client, RequestMirror mirror, ProxyOptions options, ProxyMetrics metrics, ILogger logger,
+    Http1Forwarder? http1 = null)
 {
     private readonly ForwarderRequestConfigs _requestConfigs = new(options.DefaultBackendTimeout);
 
@@ -120,21 +123,19 @@ internal sealed partial class RouteForwarder(
         }
 
         var destination = endpoint.Destination;
-        // Prepared when the snapshot was compiled; a request that may be retried takes its own, which records the retry.
-        var transformer = retry is null ? route.Transformers[backendIndex] : route.Transformers[backendIndex].WithRetryCodes(retry.Codes);
-        var requestConfig = _requestConfigs.For(idleTimeout, cluster.Cluster.Protocol);
-
+        // Prepared when the snapshot was compiled (the route's filters, then the backend's).
+        var transformer = route.Transformers[backendIndex];
         using var attemptTimeout = Deadline(context, backendTimeout, requestTimeout?.Token);
         var token = attemptTimeout?.Token ?? requestTimeout?.Token ?? context.RequestAborted;
-        var error = await forwarder.SendAsync(context, destination, client, requestConfig, transformer, token).ConfigureAwait(false);
-        if (error == ForwarderError.None || transformer.RetryRequested || context.Response.HasStarted)
+        var (error, retryRequested) = await SendAsync(context, route, cluster, endpoint, transformer, retry, idleTimeout, token).ConfigureAwait(false);
+        if (error == ForwarderError.None || retryRequested || context.Response.HasStarted)
         {
             if (endpoint.Succeeded())
             {
                 LogEndpointRecovered(logger, endpoint.Address, endpoint.ClusterId);
             }
 
-            return new(destination, transformer.RetryRequested ? Next.RetryPolicy : Next.Done);
+            return new(destination, retryRequested ? Next.RetryPolicy : Next.Done);
         }
 
         if (context.RequestAborted.IsCancellationRequested)
@@ -169,6 +170,30 @@ internal sealed partial class RouteForwarder(
         var why = timedOut ? "did not answer in time" : $"failed ({error})";
         await ErrorResponses.WriteAsync(context, status, $"Upstream {destination} {why}.").ConfigureAwait(false);
         return new(destination, Next.Done);
+    }
+
+    /// <summary>
+    /// The send itself: plain-HTTP/1.1 clusters go through the gateway's own client when it is on and handles the
+    /// request (not an upgrade, CONNECT or gRPC); everything else through YARP's forwarder. Both report alike.
+    /// </summary>
+    private ValueTask<Http1Outcome> SendAsync(
+        HttpContext context, CompiledRoute route, LiveCluster cluster, EndpointHealth endpoint, RouteTransformer transformer,
+        RouteRetry? retry, TimeSpan? idleTimeout, CancellationToken token)
+    {
+        return http1 is not null && cluster.Cluster.Protocol == BackendProtocol.Http1 && Http1Forwarder.Handles(context)
+            ? http1.SendAsync(context, endpoint, transformer.Filters, route.Match.PrefixForRewrite, retry?.Codes, idleTimeout ?? options.DefaultBackendTimeout, token)
+            : SendThroughYarpAsync(context, cluster, endpoint, transformer, retry, idleTimeout, token);
+    }
+
+    private async ValueTask<Http1Outcome> SendThroughYarpAsync(
+        HttpContext context, LiveCluster cluster, EndpointHealth endpoint, RouteTransformer shared,
+        RouteRetry? retry, TimeSpan? idleTimeout, CancellationToken token)
+    {
+        // A request that may be retried takes its own transformer, which records whether the answer was held back.
+        var transformer = retry is null ? shared : shared.WithRetryCodes(retry.Codes);
+        var requestConfig = _requestConfigs.For(idleTimeout, cluster.Cluster.Protocol);
+        var error = await forwarder.SendAsync(context, endpoint.Destination, client, requestConfig, transformer, token).ConfigureAwait(false);
+        return new Http1Outcome(error, transformer.RetryRequested);
     }
 
     private void ReportConnectFailure(EndpointHealth endpoint, PassiveHealthCheck health)

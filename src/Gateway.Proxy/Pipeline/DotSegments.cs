@@ -43,15 +43,19 @@ internal static class DotSegments
         return "/" + string.Join('/', output);
     }
 
-    private static bool MayHaveDotSegment(string path)
+    /// <summary>False when the path certainly has no "." or ".." segment (then <see cref="Remove"/> would change nothing).</summary>
+    public static bool MayHaveDotSegment(ReadOnlySpan<char> path)
     {
-        for (var i = path.IndexOf('/'); i >= 0 && i < path.Length - 1; i = path.IndexOf('/', i + 1))
+        for (var i = path.IndexOf('/'); i >= 0 && i < path.Length - 1;)
         {
             var next = path[i + 1];
-            if (next == '.' || (next == '%' && path.AsSpan(i + 1).StartsWith("%2e", StringComparison.OrdinalIgnoreCase)))
+            if (next == '.' || (next == '%' && path[(i + 1)..].StartsWith("%2e", StringComparison.OrdinalIgnoreCase)))
             {
                 return true;
             }
+
+            var slash = path[(i + 1)..].IndexOf('/');
+            i = slash < 0 ? -1 : i + 1 + slash;
         }
 
         return false;

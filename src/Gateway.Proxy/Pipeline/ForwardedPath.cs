@@ -18,28 +18,50 @@ internal static class ForwardedPath
     // Without it, Uri would unescape and re-escape the path (and compress "..") on its own terms.
     private static readonly UriCreationOptions Verbatim = new() { DangerousDisablePathAndQueryCanonicalization = true };
 
-    public static Uri Destination(string destinationPrefix, HttpContext context, PathRewrite? rewrite, string matchedPrefix)
+    public static Uri Destination(string destinationPrefix, HttpContext context, PathRewrite? rewrite, string matchedPrefix) =>
+        RawPathAndQuery(context, rewrite, matchedPrefix) is { } pathAndQuery
+            ? new Uri(string.Concat(destinationPrefix.AsSpan().TrimEnd('/'), pathAndQuery), Verbatim)
+            : Reencoded(destinationPrefix, context, rewrite, matchedPrefix);
+
+    /// <summary>
+    /// The request target (path and query) <see cref="Destination"/> would send, for writers of the request line: in the
+    /// usual case (origin form, no dot-segment, no rewrite) the client's RawTarget instance itself, so nothing is allocated.
+    /// </summary>
+    public static string Target(HttpContext context, PathRewrite? rewrite, string matchedPrefix) =>
+        RawPathAndQuery(context, rewrite, matchedPrefix) ?? Reencoded("http://localhost", context, rewrite, matchedPrefix).PathAndQuery;
+
+    /// <summary>The raw path, dot-segments removed and rewritten, with the raw query; null when the target has no origin-form path.</summary>
+    private static string? RawPathAndQuery(HttpContext context, PathRewrite? rewrite, string matchedPrefix)
     {
         var target = context.Features.Get<IHttpRequestFeature>()?.RawTarget;
         var start = target is null ? -1 : PathStart(target);
         if (start < 0)
         {
-            // No origin-form target to keep (e.g. "OPTIONS *"): the decoded path, re-encoded as YARP does.
-            var request = context.Request;
-            var path = rewrite is null ? request.Path : new PathString(PathRewriter.Rewrite(request.Path.Value ?? "/", matchedPrefix, rewrite));
-            return RequestUtilities.MakeDestinationAddress(destinationPrefix, path, request.QueryString);
+            return null;
         }
 
         var queryStart = target!.IndexOf('?', start);
-        var rawPath = queryStart < 0 ? (start == 0 ? target : target[start..]) : target[start..queryStart];
-        rawPath = DotSegments.Remove(rawPath);
+        var pathEnd = queryStart < 0 ? target.Length : queryStart;
+        if (start == 0 && rewrite is null && !DotSegments.MayHaveDotSegment(target.AsSpan(0, pathEnd)))
+        {
+            return target;
+        }
+
+        var rawPath = DotSegments.Remove(target[start..pathEnd]);
         if (rewrite is not null)
         {
             rawPath = PathRewriter.RewriteRaw(rawPath, matchedPrefix, rewrite);
         }
 
-        var query = queryStart < 0 ? ReadOnlySpan<char>.Empty : target.AsSpan(queryStart);
-        return new Uri(string.Concat(destinationPrefix.AsSpan().TrimEnd('/'), rawPath, query), Verbatim);
+        return queryStart < 0 ? rawPath : string.Concat(rawPath, target.AsSpan(queryStart));
+    }
+
+    /// <summary>No origin-form target to keep (e.g. "OPTIONS *"): the decoded path, re-encoded as YARP does.</summary>
+    private static Uri Reencoded(string destinationPrefix, HttpContext context, PathRewrite? rewrite, string matchedPrefix)
+    {
+        var request = context.Request;
+        var path = rewrite is null ? request.Path : new PathString(PathRewriter.Rewrite(request.Path.Value ?? "/", matchedPrefix, rewrite));
+        return RequestUtilities.MakeDestinationAddress(destinationPrefix, path, request.QueryString);
     }
 
     /// <summary>Where the path starts: 0 in origin form ("/a?b"), after the authority in absolute form; -1 if there is none.</summary>

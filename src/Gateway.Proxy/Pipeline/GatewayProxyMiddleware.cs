@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Net;
 using Gateway.Proxy.Diagnostics;
 using Gateway.Proxy.Forwarding;
+using Gateway.Proxy.Upstream;
 using Gateway.Snapshot;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
@@ -25,7 +26,7 @@ public sealed class GatewayProxyMiddleware
 
     public GatewayProxyMiddleware(
         RequestDelegate next, ProxyState state, IHttpForwarder forwarder, ProxyMetrics metrics, AccessLogWriter accessLog,
-        ILoggerFactory loggers, IOptions<ProxyOptions> options)
+        ILoggerFactory loggers, IOptions<ProxyOptions> options, Http1Forwarder http1)
     {
         _ = next; // Terminal: nothing runs after the proxy.
         _state = state;
@@ -42,7 +43,8 @@ public sealed class GatewayProxyMiddleware
             ActivityHeadersPropagator = null,
             ConnectTimeout = TimeSpan.FromSeconds(10),
         });
-        _forwarder = new RouteForwarder(forwarder, client, new RequestMirror(client, loggers.CreateLogger<RequestMirror>()), _options, metrics, loggers.CreateLogger<RouteForwarder>());
+        _forwarder = new RouteForwarder(forwarder, client, new RequestMirror(client, loggers.CreateLogger<RequestMirror>()), _options, metrics, loggers.CreateLogger<RouteForwarder>(),
+            _options.UpstreamClient == UpstreamClient.Http1 ? http1 : null);
     }
 
     public async Task InvokeAsync(HttpContext context)

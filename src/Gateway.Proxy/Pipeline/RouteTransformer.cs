@@ -17,6 +17,9 @@ internal sealed class RouteTransformer(IReadOnlyList<RouteFilter> filters, strin
     /// <summary>A transformer for one attempt of a request that may be retried on these status codes.</summary>
     public RouteTransformer WithRetryCodes(IReadOnlyCollection<int> codes) => new(filters, matchedPrefix, codes);
 
+    /// <summary>The route's filters, then the backend's: what the gateway's own HTTP/1.1 client applies instead.</summary>
+    public IReadOnlyList<RouteFilter> Filters => filters;
+
     /// <summary>Set when the backend answered a retryable status and the answer was held back from the client.</summary>
     public bool RetryRequested { get; private set; }
 

@@ -39,6 +39,9 @@ public sealed class GatewayOptions
     /// <summary>Client connections all Gateway sockets may hold together; null derives it from the open-files limit.</summary>
     public int? MaxClientConnections { get; set; }
 
+    /// <summary>The client for plain-HTTP/1.1 backends (--upstream-client): the gateway's own, or YARP's forwarder.</summary>
+    public Proxy.Upstream.UpstreamClient UpstreamClient { get; set; } = Proxy.Upstream.UpstreamClient.Http1;
+
     /// <summary>After SIGTERM, how long listeners keep serving while /readyz says 503 (a ProxyConfig may ask for longer).</summary>
     public TimeSpan DrainPeriod { get; set; } = TimeSpan.FromSeconds(5);
 

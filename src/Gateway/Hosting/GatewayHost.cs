@@ -10,6 +10,7 @@ using Gateway.Proxy.Forwarding;
 using Gateway.Proxy.Listeners;
 using Gateway.Proxy.Pipeline;
 using Gateway.Proxy.Tls;
+using Gateway.Proxy.Upstream;
 using Gateway.Sources;
 using Gateway.Sources.Files;
 using Gateway.Sources.Kubernetes;
@@ -142,8 +143,10 @@ public static class GatewayHost
         {
             p.AccessLog = options.AccessLog;
             p.MaxClientConnections = options.MaxClientConnections;
+            p.UpstreamClient = options.UpstreamClient;
         });
         services.AddHttpForwarder();
+        services.AddSingleton<Http1Forwarder>();
         // Read by the StatusStore when this process keeps status too (--role all): a listener it cannot bind is not programmed.
         services.AddSingleton<ListenerBindStatus>();
         services.AddHostedService<ListenerBindingService>();
