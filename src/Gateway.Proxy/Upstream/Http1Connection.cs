@@ -60,6 +60,12 @@ internal sealed class Http1Connection : IDisposable
         _activityTimer.Change(timeout, Timeout.InfiniteTimeSpan);
     }
 
+    /// <summary>
+    /// Reads from the socket past <see cref="Reader"/>; only while the reader holds nothing unread and has no read
+    /// pending, and never past the end of the response, so the reader sees the connection's bytes in order.
+    /// </summary>
+    public ValueTask<int> ReadPastReaderAsync(Memory<byte> destination) => _stream.ReadAsync(destination);
+
     /// <summary>Bytes moved: the activity timeout starts over (the timer checks this when it fires rather than being moved on every read).</summary>
     public void Touch() => Volatile.Write(ref _lastActivity, Environment.TickCount64);
 

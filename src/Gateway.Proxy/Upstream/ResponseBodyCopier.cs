@@ -17,25 +17,36 @@ internal enum BodyCopy
 }
 
 /// <summary>
-/// Copies a response body from the connection's pipe into Kestrel's response pipe, one read at a time, flushing after
-/// each so the client's pace holds the backend back. Only the backend's framing says when the body is complete;
+/// Copies a response body from the connection into Kestrel's response pipe, one read at a time, flushing after
+/// each so the client's pace holds the backend back: first what the connection's pipe already holds (the bytes read
+/// with the head), then straight from the socket. Only the backend's framing says when the body is complete;
 /// the end of the connection before that is a failure, never a shorter body.
 /// </summary>
 internal static class ResponseBodyCopier
 {
+    private const int DirectReadSize = 64 * 1024;
+
     public static async ValueTask<BodyCopy> CopyLengthAsync(Http1Connection connection, PipeWriter output, long length)
     {
         var input = connection.Reader;
         while (length > 0)
         {
-            ReadResult read;
-            try
+            if (!input.TryRead(out var read))
             {
-                read = await input.ReadAsync().ConfigureAwait(false);
-            }
-            catch (Exception e) when (IsIo(e))
-            {
-                return BodyCopy.UpstreamFailed;
+                // Nothing buffered: read the rest straight into the response, bounded by what the body has left.
+                var direct = await ReadIntoAsync(connection, output, (int)Math.Min(length, DirectReadSize)).ConfigureAwait(false);
+                if (direct <= 0)
+                {
+                    return BodyCopy.UpstreamFailed;
+                }
+
+                length -= direct;
+                if (!await FlushAsync(output).ConfigureAwait(false))
+                {
+                    return BodyCopy.ClientFailed;
+                }
+
+                continue;
             }
 
             connection.Touch();
@@ -114,14 +125,25 @@ internal static class ResponseBodyCopier
         var input = connection.Reader;
         while (true)
         {
-            ReadResult read;
-            try
+            if (!input.TryRead(out var read))
             {
-                read = await input.ReadAsync().ConfigureAwait(false);
-            }
-            catch (Exception e) when (IsIo(e))
-            {
-                return BodyCopy.UpstreamFailed; // A reset, not a close: the body may be incomplete.
+                var direct = await ReadIntoAsync(connection, output, DirectReadSize).ConfigureAwait(false);
+                if (direct < 0)
+                {
+                    return BodyCopy.UpstreamFailed; // A reset, not a close: the body may be incomplete.
+                }
+
+                if (direct == 0)
+                {
+                    return BodyCopy.Complete;
+                }
+
+                if (!await FlushAsync(output).ConfigureAwait(false))
+                {
+                    return BodyCopy.ClientFailed;
+                }
+
+                continue;
             }
 
             connection.Touch();
@@ -138,6 +160,34 @@ internal static class ResponseBodyCopier
                 return BodyCopy.Complete;
             }
         }
+    }
+
+    /// <summary>
+    /// One read from the socket into the response's own buffer: the bytes are copied once, and a large body takes
+    /// one read and one write per 64 KiB rather than per 4 KiB pipe segment (a 1 MiB body measured twice the CPU of
+    /// YARP's 64 KiB copy that way). Returns the bytes read, 0 at the end of the stream, -1 when the read failed.
+    /// </summary>
+    private static async ValueTask<int> ReadIntoAsync(Http1Connection connection, PipeWriter output, int most)
+    {
+        var memory = output.GetMemory(most);
+        if (memory.Length > most)
+        {
+            memory = memory[..most];
+        }
+
+        int read;
+        try
+        {
+            read = await connection.ReadPastReaderAsync(memory).ConfigureAwait(false);
+        }
+        catch (Exception e) when (IsIo(e))
+        {
+            return -1;
+        }
+
+        connection.Touch();
+        output.Advance(read);
+        return read;
     }
 
     private static void Write(PipeWriter output, in ReadOnlySequence<byte> buffer)
