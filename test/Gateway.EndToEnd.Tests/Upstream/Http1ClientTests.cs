@@ -136,6 +136,38 @@ public sealed class Http1ClientTests
     }
 
     [Fact]
+    public async Task LargeBody_WrittenInPieces_IsForwardedByteForByte_AndTheConnectionIsReused()
+    {
+        // Longer than one socket read, sent after the head in pieces, so the gateway reads most of it past what came with the head.
+        var body = new byte[300_001];
+        for (var i = 0; i < body.Length; i++)
+        {
+            body[i] = (byte)(i * 31 % 251);
+        }
+
+        await using var backend = new ScriptedBackend(async (_, stream) =>
+        {
+            await ScriptedBackend.WriteAsync(stream, $"HTTP/1.1 200 OK\r\nContent-Length: {body.Length}\r\n\r\n");
+            await stream.WriteAsync(body.AsMemory(0, 1_000));
+            await stream.FlushAsync();
+            await stream.WriteAsync(body.AsMemory(1_000, 99_000));
+            await stream.FlushAsync();
+            await stream.WriteAsync(body.AsMemory(100_000));
+            return true;
+        });
+        var (gateway, port) = await StartAsync(backend);
+        await using var _ = gateway;
+        using var client = new HttpClient();
+
+        for (var i = 0; i < 3; i++)
+        {
+            (await client.GetByteArrayAsync($"http://127.0.0.1:{port}/big{i}")).Should().Equal(body);
+        }
+
+        backend.Connections.Should().Be(1, "reading the body must stop at its end, leaving the connection fit for the next request");
+    }
+
+    [Fact]
     public async Task CloseDelimitedResponse_IsForwardedWhole()
     {
         await using var backend = new ScriptedBackend(Answer("HTTP/1.1 200 OK\r\nConnection: close\r\n\r\nuntil the end", keepOpen: false));
