@@ -49,16 +49,7 @@ internal static class Manifests
         + $"    tls:\n      certificateRefs:\n      - name: {secret}\n";
 
     /// <summary>A Service whose EndpointSlice points at 127.0.0.1:port (or has no endpoints when port is null).</summary>
-    public static string Backend(string name, int? port) => $"""
-        apiVersion: v1
-        kind: Service
-        metadata:
-          name: {name}
-        spec:
-          ports:
-          - name: http
-            port: 80
-        ---
+    public static string Backend(string name, int? port) => Join(Service(name), $"""
         apiVersion: discovery.k8s.io/v1
         kind: EndpointSlice
         metadata:
@@ -70,7 +61,7 @@ internal static class Manifests
         - name: http
           port: {port ?? 1}
         endpoints:{(port is null ? " []" : "\n- addresses: [127.0.0.1]")}
-        """;
+        """);
 
     public static string Route(string name, string gateway, string path, string service, string? hostname = null) => $"""
         apiVersion: gateway.networking.k8s.io/v1
@@ -94,16 +85,7 @@ internal static class Manifests
     /// <summary>The Service name (port 80) with one EndpointSlice per endpoint port, all on 127.0.0.1.</summary>
     public static string Pool(string name, params int[] ports) => Join(
     [
-        $"""
-        apiVersion: v1
-        kind: Service
-        metadata:
-          name: {name}
-        spec:
-          ports:
-          - name: http
-            port: 80
-        """,
+        Service(name),
         .. ports.Select(port => $"""
             apiVersion: discovery.k8s.io/v1
             kind: EndpointSlice
@@ -119,6 +101,18 @@ internal static class Manifests
             - addresses: [127.0.0.1]
             """),
     ]);
+
+    /// <summary>The Service name with one port, 80, named http (its endpoints come from EndpointSlices).</summary>
+    private static string Service(string name) => $"""
+        apiVersion: v1
+        kind: Service
+        metadata:
+          name: {name}
+        spec:
+          ports:
+          - name: http
+            port: 80
+        """;
 
     public static string Join(params string[] documents) => string.Join("\n---\n", documents);
 }
