@@ -13,9 +13,9 @@ internal sealed partial class RequestMirror(HttpMessageInvoker client, ILogger l
 {
     private static readonly TimeSpan _timeout = TimeSpan.FromSeconds(10);
 
-    public async Task StartAsync(HttpContext context, IReadOnlyList<RouteFilter> filters, ClusterTable clusters)
+    /// <param name="body">The whole request body (held by <see cref="ReplayableRequestBody"/>; never changed, so sends may outlive the request).</param>
+    public void Start(HttpContext context, IReadOnlyList<RouteFilter> filters, ClusterTable clusters, ReadOnlyMemory<byte> body)
     {
-        byte[]? body = null;
         foreach (var filter in filters)
         {
             if (filter is not RequestMirrorFilter mirror || Random.Shared.NextDouble() * 100 >= mirror.Percent)
@@ -28,7 +28,6 @@ internal sealed partial class RequestMirror(HttpMessageInvoker client, ILogger l
                 continue;
             }
 
-            body ??= await ReadBodyAsync(context).ConfigureAwait(false);
             var copy = Copy(context.Request, destination, body);
 
             // The mirror sees the request as the backend does: with the route's header changes applied.
@@ -58,26 +57,12 @@ internal sealed partial class RequestMirror(HttpMessageInvoker client, ILogger l
         }
     }
 
-    private static async Task<byte[]> ReadBodyAsync(HttpContext context)
-    {
-        var request = context.Request;
-        if (request.ContentLength is 0 || (request.ContentLength is null && !request.Headers.ContainsKey("Transfer-Encoding")))
-        {
-            return [];
-        }
-
-        using var buffer = new MemoryStream();
-        await request.Body.CopyToAsync(buffer, context.RequestAborted).ConfigureAwait(false);
-        request.Body.Position = 0;
-        return buffer.ToArray();
-    }
-
-    private static HttpRequestMessage Copy(HttpRequest request, string destination, byte[] body)
+    private static HttpRequestMessage Copy(HttpRequest request, string destination, ReadOnlyMemory<byte> body)
     {
         var copy = new HttpRequestMessage(new HttpMethod(request.Method), destination + request.Path + request.QueryString);
-        if (body.Length > 0)
+        if (!body.IsEmpty)
         {
-            copy.Content = new ByteArrayContent(body);
+            copy.Content = new ReadOnlyMemoryContent(body);
         }
 
         foreach (var (name, values) in request.Headers)

@@ -40,12 +40,33 @@ internal sealed partial class RouteForwarder(
         var retry = route.Route.Retry;
         if (retry is not null || route.HasMirror)
         {
-            context.Request.EnableBuffering(); // The body must be readable more than once.
-        }
+            // The body must be readable more than once: held in memory when it is small enough, else sent once.
+            ReplayableRequestBody? body;
+            try
+            {
+                body = await ReplayableRequestBody.ReadAheadAsync(context).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is BadHttpRequestException or IOException or OperationCanceledException)
+            {
+                if (!context.RequestAborted.IsCancellationRequested)
+                {
+                    await RequestBodyLimit.WriteClientFailureAsync(context, (e as BadHttpRequestException)?.StatusCode ?? 400).ConfigureAwait(false);
+                }
 
-        if (route.HasMirror)
-        {
-            await mirror.StartAsync(context, route.Route.Filters, clusters).ConfigureAwait(false);
+                return "-";
+            }
+
+            if (body is { IsWhole: false })
+            {
+                metrics.BodyNotReplayable(retry is not null, route.HasMirror);
+                LogBodyNotReplayable(logger, route.Route.Owner, ReplayableRequestBody.MaxBytes);
+                retry = null;
+            }
+
+            if (route.HasMirror && body is not { IsWhole: false })
+            {
+                mirror.Start(context, route.Route.Filters, clusters, body?.Whole ?? ReadOnlyMemory<byte>.Empty);
+            }
         }
 
         health ??= PassiveHealthCheck.Default;
@@ -211,6 +232,9 @@ internal sealed partial class RouteForwarder(
 
     [LoggerMessage(EventId = 6201, Level = LogLevel.Information, Message = "Endpoint {Endpoint} of {Cluster} answered again after an ejection")]
     private static partial void LogEndpointRecovered(ILogger logger, string endpoint, string cluster);
+
+    [LoggerMessage(EventId = 2104, Level = LogLevel.Debug, Message = "Request body for {Route} is larger than {MaxBytes} bytes: sent once, without retries or mirrors")]
+    private static partial void LogBodyNotReplayable(ILogger logger, string route, int maxBytes);
 
     [LoggerMessage(EventId = 2102, Level = LogLevel.Warning, Message = "Upstream {Destination} for {Route} failed: {Error} (will retry: {Retrying})")]
     private static partial void LogUpstreamFailed(ILogger logger, string destination, string route, string error, bool retrying);
