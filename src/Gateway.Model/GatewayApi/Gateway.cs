@@ -116,6 +116,9 @@ public sealed record GatewayInfrastructure
 {
     public ImmutableDictionary<string, string>? Labels { get; init; }
     public ImmutableDictionary<string, string>? Annotations { get; init; }
+
+    /// <summary>Implementation-specific parameters for this Gateway (a local reference: the namespace is the Gateway's).</summary>
+    public ParametersReference? ParametersRef { get; init; }
 }
 
 public sealed record GatewayStatus

@@ -14,6 +14,9 @@ internal sealed class GatewayPlan(V1Gateway gateway)
     /// <summary>The address the listeners bind; null when they cannot be served.</summary>
     public string? Address { get; set; }
 
+    /// <summary>Set when the Gateway itself is not accepted for a reason other than its addresses (its parameters).</summary>
+    public Condition? NotAccepted { get; set; }
+
     /// <summary>Set when the Gateway's addresses cannot be honoured (an Accepted or a Programmed condition).</summary>
     public Condition? AddressProblem { get; set; }
 

@@ -21,6 +21,8 @@ public static class Reason
     public const string UnsupportedAddress = "UnsupportedAddress";
     public const string AddressNotAssigned = "AddressNotAssigned";
     public const string NoResources = "NoResources";
+    public const string AddressNotUsable = "AddressNotUsable";
+    public const string ConfigurationChanged = "ConfigurationChanged";
 
     // Listener.
     public const string PortUnavailable = "PortUnavailable";
