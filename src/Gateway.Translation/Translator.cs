@@ -43,7 +43,7 @@ public static class Translator
             .OrderBy(c => c.Metadata.Name, StringComparer.Ordinal)
             .ToList();
         var acceptedClasses = new HashSet<string>(StringComparer.Ordinal);
-        var features = SupportedFeatures.AsStatus();
+        var features = SupportedFeatures.AsStatus(options);
         foreach (var gatewayClass in ourClasses)
         {
             var status = GatewayClassTranslator.Translate(gatewayClass, index, features);

@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 using System.Security.Authentication;
+using Gateway.EndToEnd.Tests.Conformance;
 
 namespace Gateway.EndToEnd.Tests;
 
 /// <summary>Frontend client-certificate validation (spec.tls.frontend) with CA bundles from ConfigMaps.</summary>
 [Trait("Category", "EndToEnd")]
+[ProvesFeature("GatewayFrontendClientCertificateValidation")]
+[ProvesFeature("GatewayFrontendClientCertificateValidationInsecureFallback")]
 public sealed class ClientCertificateTests
 {
     private static string Gateway(int port, string configMap, string mode) => $"""

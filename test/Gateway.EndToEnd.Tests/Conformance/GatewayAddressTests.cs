@@ -7,6 +7,7 @@ namespace Gateway.EndToEnd.Tests.Conformance;
 /// With --gateway-addresses the usable addresses are the range's; without it, the addresses of this machine.
 /// </summary>
 [Trait("Category", "Conformance")]
+[ProvesFeature("GatewayStaticAddresses")]
 public sealed class GatewayStaticAddressesTests
 {
     private const string Manifest = "gateway-static-addresses.yaml";
@@ -75,6 +76,7 @@ public sealed class GatewayStaticAddressesTests
 
 /// <summary>Upstream GatewayOptionalAddressValue (feature GatewayAddressEmpty): an IPAddress with no value gets one assigned.</summary>
 [Trait("Category", "Conformance")]
+[ProvesFeature("GatewayAddressEmpty")]
 public sealed class GatewayOptionalAddressValueTests
 {
     [Theory]

@@ -51,6 +51,8 @@ public sealed class InsecureFallbackFixture : IAsyncLifetime
 /// port) the Gateway says so in a condition, and clients with the right, a wrong or no certificate are all served.
 /// </summary>
 [Trait("Category", "Conformance")]
+[ProvesFeature("GatewayFrontendClientCertificateValidation")]
+[ProvesFeature("GatewayFrontendClientCertificateValidationInsecureFallback")]
 public sealed class GatewayFrontendClientCertificateValidationInsecureFallbackTests(InsecureFallbackFixture fixture) : IClassFixture<InsecureFallbackFixture>
 {
     private const string Gateway = "client-validation-insecure-fallback";

@@ -11,6 +11,7 @@ public sealed class GatewayValidationFixture : ConformanceFixture
 /// GatewayInvalidParametersRef (spec.infrastructure.parametersRef naming nothing we know is not accepted).
 /// </summary>
 [Trait("Category", "Conformance")]
+[ProvesFeature("Gateway")]
 public sealed class GatewayValidationTests(GatewayValidationFixture fixture) : IClassFixture<GatewayValidationFixture>
 {
     [Theory]
