@@ -34,6 +34,14 @@ internal static class GatewayStatusChecks
         WaitAsync(gateway, name, ConformanceGateway.InfraNamespace, g => ListenersMatch(expected, g["status"]!["listeners"]?.AsArray() ?? []),
             $"has listeners {string.Join(", ", expected.Select(e => e.Name))} as expected");
 
+    /// <summary>One listener has all these conditions (others may have more listeners or conditions).</summary>
+    public static Task<JsonNode> ListenerMustHaveConditionsAsync(ConformanceGateway gateway, string name, string listener,
+        params (string Type, string Status, string Reason)[] conditions) =>
+        WaitAsync(gateway, name, ConformanceGateway.InfraNamespace,
+            g => g["status"]!["listeners"]?.AsArray().FirstOrDefault(l => l!["name"]!.GetValue<string>() == listener) is { } l
+                && conditions.All(c => HasCondition(l["conditions"]!.AsArray(), c.Type, c.Status, c.Reason)),
+            $"has listener {listener} with {string.Join(", ", conditions.Select(c => $"{c.Type}={c.Status}/{c.Reason}"))}");
+
     public static async Task RouteMustHaveConditionAsync(ConformanceGateway gateway, string route, string parentGateway, string type, string status, string reason)
     {
         var ns = ConformanceGateway.InfraNamespace;
