@@ -77,16 +77,38 @@ internal static class GatewayStatusChecks
             && (status == "" || c["status"]!.GetValue<string>() == status)
             && (reason == "" || c["reason"]!.GetValue<string>() == reason));
 
-    private static async Task<JsonNode> WaitAsync(ConformanceGateway gateway, string name, string ns, Func<JsonNode, bool> matches, string what)
+    /// <summary>The GatewayClass has an Accepted condition (any status) and all its conditions carry its latest generation.</summary>
+    public static Task<JsonNode> ClassMustHaveLatestConditionsAsync(ConformanceGateway gateway, string name) =>
+        WaitAsync(gateway, name, "", g => HasCondition(g["status"]!["conditions"]!.AsArray(), "Accepted", "", ""), "has an Accepted condition", "GatewayClass");
+
+    /// <summary>Every Gateway in the namespace has latest conditions and is Accepted and Programmed (upstream NamespacesMustBeReady).</summary>
+    public static async Task NamespaceMustBeReadyAsync(ConformanceGateway gateway, string ns = ConformanceGateway.InfraNamespace)
+    {
+        string? notReady = null;
+        await EventuallyAsync(async () =>
+        {
+            var list = JsonNode.Parse(await gateway.Gateway.GetStringAsync($"{gateway.Gateway.Admin}status"))!;
+            notReady = list["items"]!.AsArray()
+                .Where(i => i!["kind"]!.GetValue<string>() == "Gateway" && i["metadata"]!["namespace"]?.GetValue<string>() == ns)
+                .Where(i => !IsLatest(i!["status"]!["conditions"]!.AsArray(), i["metadata"]!["generation"]?.GetValue<long>())
+                    || !HasCondition(i["status"]!["conditions"]!.AsArray(), "Accepted", "True", "")
+                    || !HasCondition(i["status"]!["conditions"]!.AsArray(), "Programmed", "True", ""))
+                .Select(i => i!["metadata"]!["name"]!.GetValue<string>())
+                .FirstOrDefault();
+            return notReady is null;
+        }, () => $"every Gateway in {ns} is ready; {notReady} is not");
+    }
+
+    private static async Task<JsonNode> WaitAsync(ConformanceGateway gateway, string name, string ns, Func<JsonNode, bool> matches, string what, string kind = "Gateway")
     {
         JsonNode? last = null;
         await EventuallyAsync(async () =>
         {
-            last = await ObjectAsync(gateway, "Gateway", ns, name);
+            last = await ObjectAsync(gateway, kind, ns, name);
             return last is not null
                 && IsLatest(last["status"]!["conditions"]!.AsArray(), last["metadata"]!["generation"]?.GetValue<long>())
                 && matches(last);
-        }, () => $"Gateway {ns}/{name} {what}; last seen {last?.ToJsonString()}");
+        }, () => $"{kind} {ns}/{name} {what}; last seen {last?.ToJsonString()}");
         return last!;
     }
 
