@@ -184,14 +184,15 @@ public static class Translator
                 }));
         }
 
+        var (clusters, policyStatuses) = BackendTlsPolicies.Apply(index, backends.Clusters, byKey, options.ControllerName);
         var snapshot = new ProxySnapshot
         {
             Listeners = [.. listeners.OrderBy(l => l.Id, StringComparer.Ordinal)],
-            Clusters = backends.Clusters,
+            Clusters = clusters,
             Certificates = [.. certificates.Certificates],
         };
-        // Kind order (ordinal): GRPCRoute < Gateway < GatewayClass < HTTPRoute < ProxyConfig.
-        return new TranslationResult(snapshot, [.. grpcRouteStatuses, .. gatewayStatuses, .. classStatuses, .. routeStatuses, .. proxyConfigStatuses],
+        // Kind order (ordinal): BackendTLSPolicy < GRPCRoute < Gateway < GatewayClass < HTTPRoute < ProxyConfig.
+        return new TranslationResult(snapshot, [.. policyStatuses, .. grpcRouteStatuses, .. gatewayStatuses, .. classStatuses, .. routeStatuses, .. proxyConfigStatuses],
             [.. services.OrderBy(s => s.Metadata.Name, StringComparer.Ordinal)]);
     }
 

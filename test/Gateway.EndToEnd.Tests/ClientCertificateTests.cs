@@ -35,15 +35,12 @@ public sealed class ClientCertificateTests
               - name: serving
         """;
 
-    private static string CaConfigMap(string name, string pem) =>
-        $"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {name}\ndata:\n  ca.crt: |\n{string.Join("\n", pem.Trim().Split('\n').Select(l => "    " + l))}\n";
-
     private static async Task<(GatewayUnderTest Gateway, int Port)> StartAsync(string mode, string caPem)
     {
         var gateway = new GatewayUnderTest();
         var backend = await gateway.StartBackendAsync("echo");
         var port = TestPorts.Free();
-        gateway.WriteFile("all.yaml", Manifests.Join(Manifests.GatewayClass, Gateway(port, "client-ca", mode), CaConfigMap("client-ca", caPem),
+        gateway.WriteFile("all.yaml", Manifests.Join(Manifests.GatewayClass, Gateway(port, "client-ca", mode), TestCertificates.CaConfigMapYaml("client-ca", caPem),
             Manifests.Backend("echo", backend.Port), Manifests.Route("r", "gw", "/", "echo"), TestCertificates.SecretYaml("default", "serving", "mtls.example.com")));
         await gateway.StartAsync();
         return (gateway, port);

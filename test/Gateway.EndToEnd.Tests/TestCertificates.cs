@@ -62,6 +62,11 @@ internal static class TestCertificates
         return request.CreateSelfSigned(now.AddDays(-1), now.AddDays(30));
     }
 
+    /// <summary>A ConfigMap holding a CA bundle under ca.crt, as frontend validation and BackendTLSPolicy read it.</summary>
+    public static string CaConfigMapYaml(string name, string pem, string? ns = null) =>
+        $"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {name}\n{(ns is null ? "" : $"  namespace: {ns}\n")}data:\n  ca.crt: |\n"
+        + string.Join("\n", pem.Trim().Split('\n').Select(l => "    " + l)) + "\n";
+
     public static string SecretYaml(string ns, string name, string commonName, params string[] dnsNames)
     {
         var (cert, key) = Create(commonName, dnsNames);

@@ -26,13 +26,23 @@ internal sealed class LiveCluster
     private readonly EndpointHealth[] _endpoints;
     private int _next = -1;
 
-    private LiveCluster(Cluster cluster, EndpointHealth[] endpoints)
+    private LiveCluster(Cluster cluster, EndpointHealth[] endpoints, LiveCluster? previous)
     {
         Cluster = cluster;
         _endpoints = endpoints;
+        if (cluster.Tls is { } tls)
+        {
+            TlsKey = BackendTlsClient.KeyOf(tls);
+            TlsClient = previous?.TlsKey == TlsKey ? previous.TlsClient : BackendTlsClient.Create(tls);
+        }
     }
 
     public Cluster Cluster { get; }
+
+    /// <summary>With a BackendTLSPolicy: the client that speaks TLS to the endpoints (kept while the setting is unchanged).</summary>
+    public HttpMessageInvoker? TlsClient { get; }
+
+    private string? TlsKey { get; }
 
     public ReadOnlySpan<EndpointHealth> Endpoints => _endpoints;
 
@@ -40,7 +50,7 @@ internal sealed class LiveCluster
     {
         if (previous is null || previous._endpoints.Length == 0)
         {
-            return new LiveCluster(cluster, [.. cluster.Endpoints.Select(e => new EndpointHealth(cluster.Id, e, time))]);
+            return new LiveCluster(cluster, [.. cluster.Endpoints.Select(e => new EndpointHealth(cluster.Id, e, time))], previous);
         }
 
         var kept = new Dictionary<ClusterEndpoint, EndpointHealth>(previous._endpoints.Length);
@@ -49,7 +59,7 @@ internal sealed class LiveCluster
             kept[endpoint.Endpoint] = endpoint;
         }
 
-        return new LiveCluster(cluster, [.. cluster.Endpoints.Select(e => kept.GetValueOrDefault(e) ?? new EndpointHealth(cluster.Id, e, time))]);
+        return new LiveCluster(cluster, [.. cluster.Endpoints.Select(e => kept.GetValueOrDefault(e) ?? new EndpointHealth(cluster.Id, e, time))], previous);
     }
 
     /// <summary>

@@ -174,13 +174,14 @@ internal sealed partial class RouteForwarder(
 
     /// <summary>
     /// The send itself: plain-HTTP/1.1 clusters go through the gateway's own client when it is on and handles the
-    /// request (not an upgrade, CONNECT or gRPC); everything else through YARP's forwarder. Both report alike.
+    /// request (not an upgrade, CONNECT or gRPC); everything else, TLS clusters included, through YARP's forwarder.
+    /// Both report alike.
     /// </summary>
     private ValueTask<Http1Outcome> SendAsync(
         HttpContext context, CompiledRoute route, LiveCluster cluster, EndpointHealth endpoint, RouteTransformer transformer,
         RouteRetry? retry, TimeSpan? idleTimeout, CancellationToken token)
     {
-        return http1 is not null && cluster.Cluster.Protocol == BackendProtocol.Http1 && Http1Forwarder.Handles(context)
+        return http1 is not null && cluster.Cluster.Protocol == BackendProtocol.Http1 && cluster.TlsClient is null && Http1Forwarder.Handles(context)
             ? http1.SendAsync(context, endpoint, transformer.Filters, route.Match.PrefixForRewrite, retry?.Codes, idleTimeout ?? options.DefaultBackendTimeout, token)
             : SendThroughYarpAsync(context, cluster, endpoint, transformer, retry, idleTimeout, token);
     }
@@ -192,7 +193,7 @@ internal sealed partial class RouteForwarder(
         // A request that may be retried takes its own transformer, which records whether the answer was held back.
         var transformer = retry is null ? shared : shared.WithRetryCodes(retry.Codes);
         var requestConfig = _requestConfigs.For(idleTimeout, cluster.Cluster.Protocol);
-        var error = await forwarder.SendAsync(context, endpoint.Destination, client, requestConfig, transformer, token).ConfigureAwait(false);
+        var error = await forwarder.SendAsync(context, endpoint.Destination, cluster.TlsClient ?? client, requestConfig, transformer, token).ConfigureAwait(false);
         return new Http1Outcome(error, transformer.RetryRequested);
     }
 

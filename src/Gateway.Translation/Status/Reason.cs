@@ -11,6 +11,7 @@ public static class Reason
     public const string Invalid = "Invalid";
     public const string Pending = "Pending";
     public const string RefNotPermitted = "RefNotPermitted";
+    public const string Conflicted = "Conflicted";
 
     // GatewayClass.
     public const string InvalidParameters = "InvalidParameters";

@@ -30,8 +30,8 @@ public sealed class FrontendValidationFixture : IAsyncLifetime
             ],
             ExtraDocuments =
             [
-                CaConfigMap("tls-validity-checks-ca-certificate", defaultCa),
-                CaConfigMap("tls-validity-checks-per-port-ca-certificate", perPortCa),
+                TestCertificates.CaConfigMapYaml("tls-validity-checks-ca-certificate", defaultCa, ConformanceGateway.InfraNamespace),
+                TestCertificates.CaConfigMapYaml("tls-validity-checks-per-port-ca-certificate", perPortCa, ConformanceGateway.InfraNamespace),
             ],
         });
     }
@@ -45,10 +45,6 @@ public sealed class FrontendValidationFixture : IAsyncLifetime
             await _gateway.DisposeAsync();
         }
     }
-
-    private static string CaConfigMap(string name, string pem) =>
-        $"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {name}\n  namespace: {ConformanceGateway.InfraNamespace}\ndata:\n  ca.crt: |\n"
-        + string.Join("\n", pem.Trim().Split('\n').Select(l => "    " + l)) + "\n";
 }
 
 /// <summary>

@@ -1,0 +1,48 @@
+// SPDX-License-Identifier: Apache-2.0
+using System.Net;
+using System.Security.Cryptography.X509Certificates;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Connections.Features;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+
+namespace Gateway.EndToEnd.Tests;
+
+/// <summary>An HTTPS backend on loopback that answers with the SNI name, Host and path it saw, as JSON.</summary>
+internal sealed class TlsEchoBackend : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private TlsEchoBackend(WebApplication app) => _app = app;
+
+    public int Port => new Uri(_app.Urls.First()).Port;
+
+    public static async Task<TlsEchoBackend> StartAsync(string certificatePem, string keyPem)
+    {
+        var certificate = X509Certificate2.CreateFromPem(certificatePem, keyPem);
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0, listen => listen.UseHttps(new HttpsConnectionAdapterOptions
+        {
+            // The selector is where Kestrel shows the SNI name; kept on the connection for the requests on it.
+            ServerCertificateSelector = (connection, name) =>
+            {
+                connection!.Items["sni"] = name;
+                return certificate;
+            },
+        })));
+        var app = builder.Build();
+        app.Run(context => context.Response.WriteAsJsonAsync(new
+        {
+            sni = context.Features.Get<IConnectionItemsFeature>()?.Items["sni"] as string,
+            host = context.Request.Host.Value,
+            path = context.Request.Path.Value,
+        }));
+        await app.StartAsync();
+        return new TlsEchoBackend(app);
+    }
+
+    public async ValueTask DisposeAsync() => await _app.DisposeAsync();
+}
