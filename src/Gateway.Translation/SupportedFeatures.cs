@@ -13,6 +13,8 @@ public static class SupportedFeatures
 {
     public static readonly ImmutableArray<string> Names =
     [
+        "BackendTLSPolicy",
+        "BackendTLSPolicySANValidation",
         "Gateway",
         "GatewayAddressEmpty",
         "GatewayFrontendClientCertificateValidation",

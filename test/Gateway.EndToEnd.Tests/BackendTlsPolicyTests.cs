@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 using System.Text.Json.Nodes;
+using Gateway.EndToEnd.Tests.Conformance;
 
 namespace Gateway.EndToEnd.Tests;
 
@@ -8,6 +9,8 @@ namespace Gateway.EndToEnd.Tests;
 /// use answers 500 instead of sending plain text; status per Gateway the Service is reached from.
 /// </summary>
 [Trait("Category", "EndToEnd")]
+[ProvesFeature("BackendTLSPolicy")]
+[ProvesFeature("BackendTLSPolicySANValidation")]
 public sealed class BackendTlsPolicyTests
 {
     private static string Policy(string name, string service, string hostname, string caRefs, string extra = "") => $"""

@@ -37,8 +37,8 @@ internal static class TestCertificates
         return (ca.ExportCertificatePem(), signed.CopyWithPrivateKey(clientKey));
     }
 
-    /// <summary>A CA and a serving certificate it signed for dnsName, all as PEM.</summary>
-    public static (string CaPem, string CertificatePem, string KeyPem) CreateCaAndServer(string dnsName)
+    /// <summary>A CA and a serving certificate it signed for dnsName (and moreNames: DNS names, or URIs with "://"), all as PEM.</summary>
+    public static (string CaPem, string CertificatePem, string KeyPem) CreateCaAndServer(string dnsName, params string[] moreNames)
     {
         var now = DateTimeOffset.UtcNow;
         using var ca = CreateCa($"{dnsName} CA", now);
@@ -47,6 +47,18 @@ internal static class TestCertificates
         var request = new CertificateRequest($"CN={dnsName}", key, HashAlgorithmName.SHA256);
         var san = new SubjectAlternativeNameBuilder();
         san.AddDnsName(dnsName);
+        foreach (var name in moreNames)
+        {
+            if (name.Contains("://", StringComparison.Ordinal))
+            {
+                san.AddUri(new Uri(name));
+            }
+            else
+            {
+                san.AddDnsName(name);
+            }
+        }
+
         request.CertificateExtensions.Add(san.Build());
         request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1")], false));
         using var signed = request.Create(ca, now.AddDays(-1), now.AddDays(10), [5, 6, 7, 8]);

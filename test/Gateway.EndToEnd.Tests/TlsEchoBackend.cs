@@ -19,7 +19,8 @@ internal sealed class TlsEchoBackend : IAsyncDisposable
 
     public int Port => new Uri(_app.Urls.First()).Port;
 
-    public static async Task<TlsEchoBackend> StartAsync(string certificatePem, string keyPem)
+    /// <param name="name">Reported as "backend", as the conformance echo servers report their Service.</param>
+    public static async Task<TlsEchoBackend> StartAsync(string certificatePem, string keyPem, string? name = null)
     {
         var certificate = X509Certificate2.CreateFromPem(certificatePem, keyPem);
         var builder = WebApplication.CreateSlimBuilder();
@@ -36,6 +37,7 @@ internal sealed class TlsEchoBackend : IAsyncDisposable
         var app = builder.Build();
         app.Run(context => context.Response.WriteAsJsonAsync(new
         {
+            backend = name,
             sni = context.Features.Get<IConnectionItemsFeature>()?.Items["sni"] as string,
             host = context.Request.Host.Value,
             path = context.Request.Path.Value,

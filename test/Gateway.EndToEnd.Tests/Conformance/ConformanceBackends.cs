@@ -13,7 +13,21 @@ internal static class ConformanceBackends
     private static readonly SemaphoreSlim _lock = new(1);
     private static readonly Dictionary<string, DemoBackend> _backends = [];
 
+    private static readonly Lazy<Task<(TlsEchoBackend Backend, string CaPem)>> _tlsBackend = new(StartTlsBackendAsync);
+
     public static async Task<int> PortOfAsync(string ns, string name) => (await GetAsync(ns, name)).Port;
+
+    /// <summary>
+    /// The HTTPS echo server behind every Service that selects app: tls-backend, with a certificate for the names the
+    /// upstream suite gives tls-checks-certificate, signed by the CA it puts in the ConfigMap tls-checks-ca-certificate.
+    /// </summary>
+    public static Task<(TlsEchoBackend Backend, string CaPem)> TlsBackendAsync() => _tlsBackend.Value;
+
+    private static async Task<(TlsEchoBackend, string)> StartTlsBackendAsync()
+    {
+        var (ca, certificate, key) = TestCertificates.CreateCaAndServer("abc.example.com", "spiffe://abc.example.com/test-identity", "other.example.com");
+        return (await TlsEchoBackend.StartAsync(certificate, key, $"{ConformanceGateway.InfraNamespace}/tls-backend"), ca);
+    }
 
     public static async Task<DemoBackend> GetAsync(string ns, string name)
     {

@@ -151,10 +151,14 @@ internal sealed class ConformanceGateway : IAsyncDisposable
             .SelectMany(d => ManifestLoader.Load("conformance.yaml", d).Objects)
             .Select(o => o.Object)
             .OfType<V1Service>();
+        var (tlsBackend, tlsCa) = await ConformanceBackends.TlsBackendAsync();
+        var (unrelatedCa, _, _) = TestCertificates.CreateCaAndServer("unrelated.example.com");
+        yaml.Append("---\n").Append(TestCertificates.CaConfigMapYaml("tls-checks-ca-certificate", tlsCa, InfraNamespace))
+            .Append("---\n").Append(TestCertificates.CaConfigMapYaml("mismatch-ca-certificate", unrelatedCa, InfraNamespace));
         foreach (var service in services)
         {
             var ns = service.Metadata.Namespace!;
-            var port = await PortOfAsync(ns, service.Metadata.Name);
+            var port = service.Spec.Selector?.GetValueOrDefault("app") == "tls-backend" ? tlsBackend.Port : await PortOfAsync(ns, service.Metadata.Name);
             yaml.Append($"""
                 ---
                 apiVersion: discovery.k8s.io/v1

@@ -42,20 +42,29 @@ internal static class GatewayStatusChecks
                 && conditions.All(c => HasCondition(l["conditions"]!.AsArray(), c.Type, c.Status, c.Reason)),
             $"has listener {listener} with {string.Join(", ", conditions.Select(c => $"{c.Type}={c.Status}/{c.Reason}"))}");
 
-    public static async Task RouteMustHaveConditionAsync(ConformanceGateway gateway, string route, string parentGateway, string type, string status, string reason)
+    /// <summary>Upstream HTTPRouteMustHaveCondition: every parent's conditions are current, and the Gateway's has the condition.</summary>
+    public static Task RouteMustHaveConditionAsync(ConformanceGateway gateway, string route, string parentGateway, string type, string status, string reason) =>
+        ReferenceMustHaveConditionAsync(gateway, "HTTPRoute", route, "parents", "parentRef", parentGateway, type, status, reason);
+
+    /// <summary>Upstream BackendTLSPolicyMustHaveCondition: the same over the policy's ancestors.</summary>
+    public static Task PolicyMustHaveConditionAsync(ConformanceGateway gateway, string policy, string parentGateway, string type, string status, string reason) =>
+        ReferenceMustHaveConditionAsync(gateway, "BackendTLSPolicy", policy, "ancestors", "ancestorRef", parentGateway, type, status, reason);
+
+    private static async Task ReferenceMustHaveConditionAsync(ConformanceGateway gateway, string kind, string name, string list, string reference,
+        string parentGateway, string type, string status, string reason)
     {
         var ns = ConformanceGateway.InfraNamespace;
         JsonNode? last = null;
         await EventuallyAsync(async () =>
         {
-            last = await ObjectAsync(gateway, "HTTPRoute", ns, route);
+            last = await ObjectAsync(gateway, kind, ns, name);
             var generation = last?["metadata"]!["generation"]?.GetValue<long>();
-            var parents = last?["status"]!["parents"]?.AsArray() ?? [];
-            return parents.All(p => IsLatest(p!["conditions"]!.AsArray(), generation))
-                && parents.Any(p => p!["parentRef"]!["name"]!.GetValue<string>() == parentGateway
-                    && (p["parentRef"]!["namespace"]?.GetValue<string>() ?? ns) == ns
-                    && HasCondition(p["conditions"]!.AsArray(), type, status, reason));
-        }, () => $"HTTPRoute {route} has {type}={status}/{reason} for {parentGateway}; last seen {last?["status"]}");
+            var entries = last?["status"]![list]?.AsArray() ?? [];
+            return entries.All(e => IsLatest(e!["conditions"]!.AsArray(), generation))
+                && entries.Any(e => e![reference]!["name"]!.GetValue<string>() == parentGateway
+                    && (e[reference]!["namespace"]?.GetValue<string>() ?? ns) == ns
+                    && HasCondition(e["conditions"]!.AsArray(), type, status, reason));
+        }, () => $"{kind} {name} has {type}={status}/{reason} for {parentGateway}; last seen {last?["status"]}");
     }
 
     /// <summary>Accepted, ResolvedRefs and Programmed True on every listener, and each route Accepted by the Gateway.</summary>
