@@ -17,6 +17,7 @@ public static class SupportedFeatures
         "BackendTLSPolicySANValidation",
         "Gateway",
         "GatewayAddressEmpty",
+        "GatewayBackendClientCertificate",
         "GatewayFrontendClientCertificateValidation",
         "GatewayFrontendClientCertificateValidationInsecureFallback",
         "GatewayHTTPListenerIsolation",

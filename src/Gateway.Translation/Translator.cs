@@ -222,6 +222,7 @@ public static class Translator
         Hostname = string.IsNullOrEmpty(listener.Spec.Hostname) ? null : listener.Spec.Hostname.ToLowerInvariant(),
         CertificateIds = listener.CertificateIds,
         ClientValidation = listener.ClientValidation,
+        BackendClientCertificateId = gateway.BackendClientCertificateId,
         VirtualHosts = VirtualHostBuilder.Build(listener, cache),
     };
 }

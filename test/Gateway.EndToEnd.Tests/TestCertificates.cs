@@ -82,7 +82,11 @@ internal static class TestCertificates
     public static string SecretYaml(string ns, string name, string commonName, params string[] dnsNames)
     {
         var (cert, key) = Create(commonName, dnsNames);
-        return $"""
+        return TlsSecretYaml(ns, name, cert, key);
+    }
+
+    public static string TlsSecretYaml(string ns, string name, string cert, string key) =>
+        $"""
             apiVersion: v1
             kind: Secret
             metadata:
@@ -93,5 +97,4 @@ internal static class TestCertificates
               tls.crt: {Convert.ToBase64String(Encoding.UTF8.GetBytes(cert))}
               tls.key: {Convert.ToBase64String(Encoding.UTF8.GetBytes(key))}
             """;
-    }
 }

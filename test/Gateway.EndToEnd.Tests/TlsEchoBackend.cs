@@ -27,6 +27,10 @@ internal sealed class TlsEchoBackend : IAsyncDisposable
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0, listen => listen.UseHttps(new HttpsConnectionAdapterOptions
         {
+            // Asked for, never required, and any is taken: the echo reports what it got (clientCert, PEM).
+            ClientCertificateMode = ClientCertificateMode.AllowCertificate,
+            ClientCertificateValidation = (_, _, _) => true,
+
             // The selector is where Kestrel shows the SNI name; kept on the connection for the requests on it.
             ServerCertificateSelector = (connection, name) =>
             {
@@ -41,6 +45,7 @@ internal sealed class TlsEchoBackend : IAsyncDisposable
             sni = context.Features.Get<IConnectionItemsFeature>()?.Items["sni"] as string,
             host = context.Request.Host.Value,
             path = context.Request.Path.Value,
+            clientCert = context.Connection.ClientCertificate?.ExportCertificatePem(),
         }));
         await app.StartAsync();
         return new TlsEchoBackend(app);

@@ -23,6 +23,14 @@ public sealed record GatewaySpec
 public sealed record GatewayTLSSpec
 {
     public FrontendTLSConfig? Frontend { get; init; }
+
+    /// <summary>TLS from the Gateway to backends (with a BackendTLSPolicy): the client certificate it presents.</summary>
+    public GatewayBackendTLS? Backend { get; init; }
+}
+
+public sealed record GatewayBackendTLS
+{
+    public SecretObjectReference? ClientCertificateRef { get; init; }
 }
 
 public sealed record FrontendTLSConfig

@@ -32,7 +32,8 @@ internal static class BackendTlsClient
     /// <summary>Equal settings give equal keys, so a client outlives snapshots that keep its setting.</summary>
     public static string KeyOf(BackendTls tls) => string.Join('\n', [tls.Hostname, tls.CaCertificatesPem ?? "(system)", .. tls.SubjectAltNames]);
 
-    public static HttpMessageInvoker Create(BackendTls tls)
+    /// <param name="clientCertificate">Presented to the backend (the Gateway's spec.tls.backend.clientCertificateRef).</param>
+    public static HttpMessageInvoker Create(BackendTls tls, X509Certificate2? clientCertificate)
     {
         X509Certificate2Collection? roots = null;
         if (tls.CaCertificatesPem is { } pem)
@@ -53,6 +54,7 @@ internal static class BackendTlsClient
                 {
                     TargetHost = tls.Hostname,
                     ApplicationProtocols = [SslApplicationProtocol.Http11],
+                    ClientCertificates = clientCertificate is null ? null : [clientCertificate],
                     RemoteCertificateValidationCallback = (_, certificate, _, errors) =>
                         certificate is X509Certificate2 presented && IsTrusted(presented, errors, roots, tls),
                 }, token).ConfigureAwait(false);

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
+using System.Collections.Concurrent;
 using System.Collections.Frozen;
+using System.Security.Cryptography.X509Certificates;
 using Gateway.Snapshot;
 
 namespace Gateway.Proxy.Forwarding;
@@ -33,9 +35,20 @@ internal sealed class LiveCluster
         if (cluster.Tls is { } tls)
         {
             TlsKey = BackendTlsClient.KeyOf(tls);
-            TlsClient = previous?.TlsKey == TlsKey ? previous.TlsClient : BackendTlsClient.Create(tls);
+            var same = previous?.TlsKey == TlsKey;
+            TlsClient = same ? previous!.TlsClient : BackendTlsClient.Create(tls, null);
+            _withClientCertificate = same ? previous!._withClientCertificate : new(ReferenceEqualityComparer.Instance);
         }
     }
+
+    // Per Gateway client certificate (CertificateStore keeps one instance per content, so a rotated one gets a new client).
+    private readonly ConcurrentDictionary<X509Certificate2, HttpMessageInvoker>? _withClientCertificate;
+
+    /// <summary>The TLS client for requests from a Gateway that presents this certificate to backends; null for plain clusters.</summary>
+    public HttpMessageInvoker? TlsClientFor(X509Certificate2? clientCertificate) =>
+        clientCertificate is null || _withClientCertificate is null
+            ? TlsClient
+            : _withClientCertificate.GetOrAdd(clientCertificate, c => BackendTlsClient.Create(Cluster.Tls!, c));
 
     public Cluster Cluster { get; }
 

@@ -81,7 +81,8 @@ public sealed class GatewayProxyMiddleware
                         break;
                     }
 
-                    upstream = await _forwarder.ForwardAsync(context, route, forward, config.Clusters, listener.Listener.Defaults, listener.Listener.PassiveHealthCheck).ConfigureAwait(false);
+                    upstream = await _forwarder.ForwardAsync(context, route, forward, config.Clusters, listener.Listener.Defaults, listener.Listener.PassiveHealthCheck,
+                        listener.Listener.BackendClientCertificateId is { } clientCertificate ? config.Certificates.Find(clientCertificate) : null).ConfigureAwait(false);
                     break;
             }
         }

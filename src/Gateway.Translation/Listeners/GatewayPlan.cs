@@ -31,6 +31,12 @@ internal sealed class GatewayPlan(V1Gateway gateway)
 
     public List<ListenerPlan> Listeners { get; } = [];
 
+    /// <summary>The certificate presented to TLS backends (spec.tls.backend.clientCertificateRef), when it resolved.</summary>
+    public string? BackendClientCertificateId { get; set; }
+
+    /// <summary>The Gateway's own ResolvedRefs condition: set only when spec.tls.backend names a client certificate.</summary>
+    public Condition? ResolvedRefs { get; set; }
+
     /// <summary>The port a listener on this Gateway port binds: its container port with a Service, else the port itself.</summary>
     public int BindPort(int listenerPort) => ContainerPorts is { } ports ? ports[listenerPort] : listenerPort;
 }

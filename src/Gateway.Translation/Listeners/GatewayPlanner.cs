@@ -39,6 +39,7 @@ internal static class GatewayPlanner
         foreach (var plan in plans)
         {
             PlanListeners(plan, boundBy, certificates);
+            certificates.ResolveBackendClient(plan);
         }
 
         return plans;

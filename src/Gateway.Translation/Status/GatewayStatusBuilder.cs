@@ -50,12 +50,25 @@ internal static class GatewayStatusBuilder
         return new GatewayStatus
         {
             Addresses = plan.StatusAddresses ?? (plan.Address is null ? [] : [new GatewayAddress { Type = "IPAddress", Value = plan.Address }]),
-            Conditions = InsecureFallback(plan.Gateway) is { } where
-                ? [accepted, programmed, Conditions.True(ConditionType.InsecureFrontendValidationMode, Reason.ConfigurationChanged,
-                    $"Client certificate validation lets clients without a valid certificate through (AllowInsecureFallback) {where}.", generation)]
-                : [accepted, programmed],
+            Conditions = [.. GatewayConditions(plan, accepted, programmed)],
             Listeners = [.. listeners],
         };
+    }
+
+    private static IEnumerable<Condition> GatewayConditions(GatewayPlan plan, Condition accepted, Condition programmed)
+    {
+        yield return accepted;
+        yield return programmed;
+        if (plan.ResolvedRefs is { } resolvedRefs)
+        {
+            yield return resolvedRefs;
+        }
+
+        if (InsecureFallback(plan.Gateway) is { } where)
+        {
+            yield return Conditions.True(ConditionType.InsecureFrontendValidationMode, Reason.ConfigurationChanged,
+                $"Client certificate validation lets clients without a valid certificate through (AllowInsecureFallback) {where}.", plan.Gateway.Metadata.Generation);
+        }
     }
 
     /// <summary>Where spec.tls.frontend allows insecure fallback ("by default", "on port 8443", ...), or null.</summary>

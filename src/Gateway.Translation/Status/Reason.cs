@@ -23,6 +23,7 @@ public static class Reason
     public const string AddressNotAssigned = "AddressNotAssigned";
     public const string NoResources = "NoResources";
     public const string AddressNotUsable = "AddressNotUsable";
+    public const string InvalidClientCertificateRef = "InvalidClientCertificateRef";
     public const string ConfigurationChanged = "ConfigurationChanged";
 
     // Listener.

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 using System.Net;
+using System.Security.Cryptography.X509Certificates;
 using Gateway.Demo;
 
 namespace Gateway.EndToEnd.Tests.Conformance;
@@ -22,6 +23,18 @@ internal static class ConformanceBackends
     /// upstream suite gives tls-checks-certificate, signed by the CA it puts in the ConfigMap tls-checks-ca-certificate.
     /// </summary>
     public static Task<(TlsEchoBackend Backend, string CaPem)> TlsBackendAsync() => _tlsBackend.Value;
+
+    /// <summary>What the upstream suite puts in tls-checks-client-certificate: a client certificate and its key, as PEM.</summary>
+    public static (string CertificatePem, string KeyPem) ClientCertificate { get; } = MakeClientCertificate();
+
+    private static (string, string) MakeClientCertificate()
+    {
+        var (_, client) = TestCertificates.CreateCaAndClient("tls-checks-client");
+        using (client)
+        {
+            return (client.ExportCertificatePem(), client.GetECDsaPrivateKey()!.ExportPkcs8PrivateKeyPem());
+        }
+    }
 
     private static async Task<(TlsEchoBackend, string)> StartTlsBackendAsync()
     {

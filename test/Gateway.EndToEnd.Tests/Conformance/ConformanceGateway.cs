@@ -154,11 +154,13 @@ internal sealed class ConformanceGateway : IAsyncDisposable
         var (tlsBackend, tlsCa) = await ConformanceBackends.TlsBackendAsync();
         var (unrelatedCa, _, _) = TestCertificates.CreateCaAndServer("unrelated.example.com");
         yaml.Append("---\n").Append(TestCertificates.CaConfigMapYaml("tls-checks-ca-certificate", tlsCa, InfraNamespace))
-            .Append("---\n").Append(TestCertificates.CaConfigMapYaml("mismatch-ca-certificate", unrelatedCa, InfraNamespace));
+            .Append("---\n").Append(TestCertificates.CaConfigMapYaml("mismatch-ca-certificate", unrelatedCa, InfraNamespace))
+            .Append("\n---\n").Append(TestCertificates.TlsSecretYaml(InfraNamespace, "tls-checks-client-certificate",
+                ConformanceBackends.ClientCertificate.CertificatePem, ConformanceBackends.ClientCertificate.KeyPem)).Append('\n');
         foreach (var service in services)
         {
             var ns = service.Metadata.Namespace!;
-            var port = service.Spec.Selector?.GetValueOrDefault("app") == "tls-backend" ? tlsBackend.Port : await PortOfAsync(ns, service.Metadata.Name);
+            var port = service.Spec.Selector?.GetValueOrDefault("app")?.StartsWith("tls-backend", StringComparison.Ordinal) == true ? tlsBackend.Port : await PortOfAsync(ns, service.Metadata.Name);
             yaml.Append($"""
                 ---
                 apiVersion: discovery.k8s.io/v1
