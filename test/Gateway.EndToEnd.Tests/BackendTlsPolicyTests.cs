@@ -29,7 +29,10 @@ public sealed class BackendTlsPolicyTests
         {extra}
         """;
 
-    private static async Task<(GatewayUnderTest Gateway, int Port, TlsEchoBackend Backend)> StartAsync(params string[] policies)
+    private static Task<(GatewayUnderTest Gateway, int Port, TlsEchoBackend Backend)> StartAsync(params string[] policies) =>
+        StartWithClassAsync(Manifests.GatewayClass, policies);
+
+    private static async Task<(GatewayUnderTest Gateway, int Port, TlsEchoBackend Backend)> StartWithClassAsync(string gatewayClass, params string[] policies)
     {
         var (caPem, certificatePem, keyPem) = TestCertificates.CreateCaAndServer("backend.example.com");
         var (otherCa, _, _) = TestCertificates.CreateCaAndServer("other.example.com");
@@ -38,7 +41,7 @@ public sealed class BackendTlsPolicyTests
         var port = TestPorts.Free();
         gateway.WriteFile("all.yaml", Manifests.Join(
         [
-            Manifests.GatewayClass, Manifests.Gateway("gw", port), TestCertificates.CaConfigMapYaml("backend-ca", caPem), TestCertificates.CaConfigMapYaml("other-ca", otherCa),
+            gatewayClass, Manifests.Gateway("gw", port), TestCertificates.CaConfigMapYaml("backend-ca", caPem), TestCertificates.CaConfigMapYaml("other-ca", otherCa),
             Manifests.Backend("secure", backend.Port), Manifests.Route("r", "gw", "/", "secure"), .. policies,
         ]));
         await gateway.StartAsync();
@@ -118,6 +121,18 @@ public sealed class BackendTlsPolicyTests
         await GetAsync(gateway, port, "app.example.com", 200);
         Condition(await PolicyStatusAsync(gateway, "a-first"), "Accepted").Should().Be("True/Accepted");
         Condition(await PolicyStatusAsync(gateway, "b-second"), "Accepted").Should().Be("False/Conflicted");
+    }
+
+    [Fact]
+    public async Task ActiveHealthChecks_ProbeTheTlsBackendOverTls()
+    {
+        var (gateway, _, backend) = await StartWithClassAsync(
+            Manifests.GatewayClassWithProxyConfig("{healthCheck: {active: {enabled: true, path: /healthz, interval: 100ms, timeout: 500ms}}}"),
+            Policy("tls", "secure", "backend.example.com", BackendCa));
+        await using var _ = gateway;
+        await using var __ = backend;
+
+        await Eventually.TrueAsync(() => Task.FromResult(backend.Received.Contains("backend.example.com /healthz")), "a health check arrives over TLS");
     }
 
     private static async Task<JsonNode> GetAsync(GatewayUnderTest gateway, int port, string host, int expected)

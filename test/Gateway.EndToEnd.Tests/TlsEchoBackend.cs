@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+using System.Collections.Concurrent;
 using System.Net;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Builder;
@@ -18,6 +19,9 @@ internal sealed class TlsEchoBackend : IAsyncDisposable
     private TlsEchoBackend(WebApplication app) => _app = app;
 
     public int Port => new Uri(_app.Urls.First()).Port;
+
+    /// <summary>The paths requested so far, with the SNI name they came with ("sni path").</summary>
+    public ConcurrentQueue<string> Received { get; } = new();
 
     /// <param name="name">Reported as "backend", as the conformance echo servers report their Service.</param>
     public static async Task<TlsEchoBackend> StartAsync(string certificatePem, string keyPem, string? name = null)
@@ -39,16 +43,23 @@ internal sealed class TlsEchoBackend : IAsyncDisposable
             },
         })));
         var app = builder.Build();
+        var backend = new TlsEchoBackend(app);
         app.Run(context => context.Response.WriteAsJsonAsync(new
         {
             backend = name,
             sni = context.Features.Get<IConnectionItemsFeature>()?.Items["sni"] as string,
             host = context.Request.Host.Value,
-            path = context.Request.Path.Value,
+            path = Record(backend, context),
             clientCert = context.Connection.ClientCertificate?.ExportCertificatePem(),
         }));
         await app.StartAsync();
-        return new TlsEchoBackend(app);
+        return backend;
+    }
+
+    private static string? Record(TlsEchoBackend backend, HttpContext context)
+    {
+        backend.Received.Enqueue($"{context.Features.Get<IConnectionItemsFeature>()?.Items["sni"]} {context.Request.Path}");
+        return context.Request.Path.Value;
     }
 
     public async ValueTask DisposeAsync() => await _app.DisposeAsync();
