@@ -17,7 +17,7 @@ internal static class GatewayPlanner
 {
     public const string GatewayGroup = "gateway.networking.k8s.io";
     private const string IPAddressType = "IPAddress";
-    private static readonly ImmutableArray<string> _routeKinds = ["HTTPRoute"];
+    private static readonly ImmutableArray<string> _routeKinds = ["HTTPRoute", "GRPCRoute"];
 
     /// <param name="services">The Services in the per-Gateway Services' namespace, by name (empty without them).</param>
     public static List<GatewayPlan> Plan(IEnumerable<V1Gateway> gateways, TranslatorOptions options, CertificateResolver certificates,
