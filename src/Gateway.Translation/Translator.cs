@@ -124,6 +124,7 @@ public static class Translator
                     PassiveHealthCheck = parameters?.PassiveHealthCheck,
                     ActiveHealthCheck = parameters?.ActiveHealthCheck,
                     ClientLimits = parameters?.ClientLimits,
+                    Http2 = parameters?.Http2,
                     DrainPeriod = parameters?.DrainPeriod,
                 }));
         }

@@ -51,6 +51,7 @@ public static class GatewayHost
                     https.OnAuthenticate = clientValidation.OnAuthenticate;
                 });
                 kestrel.ApplicationServices.GetRequiredService<ClientTimeouts>().Attach(kestrel);
+                kestrel.ApplicationServices.GetRequiredService<Http2ServerLimits>().Attach(kestrel);
             }
 
             kestrel.Listen(IPAddress.Parse(options.AdminAddress), options.AdminPort);
@@ -144,6 +145,7 @@ public static class GatewayHost
         services.AddHostedService(sp => sp.GetRequiredService<AccessLogWriter>());
         services.AddSingleton<ConnectionLimiter>();
         services.AddSingleton<CleartextProtocolSelector>();
+        services.AddSingleton<Http2ServerLimits>();
         services.AddSingleton<ConnectionDrain>();
         services.AddSingleton<ClientConnectionBudget>();
         services.AddSingleton<ClientTimeouts>();

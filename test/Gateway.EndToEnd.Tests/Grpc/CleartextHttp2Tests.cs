@@ -2,6 +2,9 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace Gateway.EndToEnd.Tests.Grpc;
 
@@ -52,6 +55,24 @@ public sealed class CleartextHttp2Tests
         using var third = await RawHttp1Connection.OpenAsync(port);
 
         (await third.GetAsync("/")).Should().BeNull("an HTTP/1.1 and an HTTP/2 connection fill a limit of two");
+    }
+
+    [Fact]
+    public async Task Http2Limits_HaveDefaults_AndProxyConfigSetsThem()
+    {
+        await using var defaults = new GatewayUnderTest();
+        await ServeAsync(defaults, "");
+        var kestrel = defaults.Services.GetRequiredService<IOptions<KestrelServerOptions>>().Value.Limits.Http2;
+        kestrel.MaxStreamsPerConnection.Should().Be(100);
+        kestrel.KeepAlivePingDelay.Should().Be(TimeSpan.FromSeconds(60), "idle HTTP/2 clients are pinged by default");
+        kestrel.KeepAlivePingTimeout.Should().Be(TimeSpan.FromSeconds(20));
+
+        await using var configured = new GatewayUnderTest();
+        await ServeAsync(configured, "{http2: {maxConcurrentStreams: 7, maxFrameSize: 32768, maxHeaderFieldSize: 4096, keepAlivePingInterval: 5s, keepAlivePingTimeout: 2s}}");
+        var set = configured.Services.GetRequiredService<IOptions<KestrelServerOptions>>().Value.Limits.Http2;
+        await Eventually.TrueAsync(() => Task.FromResult(set.MaxStreamsPerConnection == 7), "the ProxyConfig's HTTP/2 limits apply");
+        (set.MaxFrameSize, set.MaxRequestHeaderFieldSize, set.KeepAlivePingDelay, set.KeepAlivePingTimeout)
+            .Should().Be((32768, 4096, TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(2)));
     }
 
     [Fact]
