@@ -12,6 +12,8 @@ public static class SupportedFeatures
 {
     public static readonly ImmutableArray<string> Names =
     [
+        "GRPCRoute",
+        "GRPCRouteNamedRouteRule",
         "Gateway",
         "GatewayFrontendClientCertificateValidation",
         "GatewayFrontendClientCertificateValidationInsecureFallback",
