@@ -8,7 +8,7 @@ namespace Gateway.EndToEnd.Tests.Conformance;
 /// <summary>
 /// One echo server per conformance Service (namespace/name), shared by every test in the run. In a cluster
 /// these are the upstream echo pods; here they answer with the request they saw, named after the Service.
-/// h2c Services (upstream's grpc-infra-backend-*) get a gRPC echo server instead.
+/// Services whose every port is h2c (upstream's grpc-infra-backend-*) get a gRPC echo server instead.
 /// </summary>
 internal static class ConformanceBackends
 {
