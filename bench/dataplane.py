@@ -34,6 +34,8 @@ LARGE = 1 << 20
 LARGE_PATH = "/1m"
 TICKS = os.sysconf("SC_CLK_TCK")
 ROUTES_AT_SCALE = 10_000
+GRPC_PATH = "/bench.Echo/Unary"
+GRPC_FRAME = b"\x00\x00\x00\x00\x00"  # a gRPC message frame: not compressed, 0 bytes (an empty protobuf message)
 
 
 # ---------------------------------------------------------------- scenarios
@@ -41,9 +43,13 @@ ROUTES_AT_SCALE = 10_000
 class Scenario:
     """One row of the report. tool: wrk or h2load. target(proxy) -> (port key, path, headers) may differ per proxy."""
 
-    def __init__(self, key, title, tool, conns, tls=False, path="/", headers=None, streams=1, h1=False, body=len(BODY)):
+    def __init__(self, key, title, tool, conns, tls=False, path="/", headers=None, streams=1, h1=False, body=len(BODY),
+                 port="http", data=False, names=PROXIES):
         self.key, self.title, self.tool, self.conns, self.tls = key, title, tool, conns, tls
         self.path, self.headers, self.streams, self.h1, self.body = path, headers or {}, streams, h1, body
+        self.port = "tls" if tls else port  # which of a target's ports
+        self.data = data  # h2load sends GRPC_REQUEST as each request's body
+        self.names = names  # the proxies it runs on
         self.rate = None  # (g): total requests/s, set at run time
 
 
@@ -58,6 +64,11 @@ def scenarios():
         "e": Scenario("e", "1 MiB response streamed", "wrk", 16, path=LARGE_PATH, body=LARGE),
         "f": Scenario("f", f"{ROUTES_AT_SCALE:,} HTTPRoutes in ours, request for the last-added one", "wrk", 64),
         "g": Scenario("g", "paced at half of nginx's (a) maximum, HTTP/1.1", "h2load", 16, h1=True),
+        # gRPC unary through each proxy's cleartext HTTP/2 (ours: the HTTP listener, which also serves HTTP/1.1),
+        # to an nginx that answers every call with an empty message and grpc-status 0. No floor: it speaks HTTP/1.1.
+        "h": Scenario("h", "gRPC unary over h2c, 4 connections x 25 streams", "h2load", 4, streams=25,
+                      path=GRPC_PATH, headers={"content-type": "application/grpc", "te": "trailers"},
+                      body=len(GRPC_FRAME), port="grpc", data=True, names=("nginx", "haproxy", "ours")),
     }
 
 
@@ -75,15 +86,28 @@ def certificate(workdir):
     return cert, key, both
 
 
-def backend_server(port, large_file):
+def backend_server(port, large_file, grpc_port, grpc_frame):
+    # The gRPC backend: every POST is answered with the frame file (error_page turns the static module's 405 for POST
+    # into the file) and grpc-status 0 as a trailer.
     return f"""  server {{
     listen {HOST}:{port} reuseport backlog=4096;
     location = {LARGE_PATH} {{ alias {large_file}; default_type application/octet-stream; }}
     location / {{ default_type text/plain; return 200 "{BODY.decode()}"; }}
+  }}
+  server {{
+    listen {HOST}:{grpc_port} http2 backlog=4096;
+    keepalive_requests 1000000;  # nginx closes an HTTP/2 connection after 1,000 streams by default
+    location / {{
+      root {os.path.dirname(grpc_frame)};
+      default_type application/grpc;
+      try_files /{os.path.basename(grpc_frame)} =404;
+      error_page 405 =200 $uri;
+      add_trailer grpc-status 0 always;
+    }}
   }}"""
 
 
-def nginx_proxy_server(port, tls_port, backend_port, cert, key):
+def nginx_proxy_server(port, tls_port, backend_port, cert, key, grpc_port, grpc_backend_port):
     # proxy_buffering off: the response is relayed as it arrives, as the others do, instead of spooled to a temp file;
     # through a 64 KiB buffer, the size of YARP's copy buffer (nginx's default of one page costs it 3x the CPU in (e)).
     return f"""  upstream backend {{ server {HOST}:{backend_port}; keepalive 64; }}
@@ -102,10 +126,16 @@ def nginx_proxy_server(port, tls_port, backend_port, cert, key):
       proxy_buffer_size 64k;
       proxy_buffers 4 64k;
     }}
+  }}
+  upstream grpc_backend {{ server {HOST}:{grpc_backend_port}; keepalive 64; keepalive_requests 1000000; }}
+  server {{
+    listen {HOST}:{grpc_port} http2 backlog=4096;
+    keepalive_requests 1000000;
+    location / {{ grpc_pass grpc://grpc_backend; }}
   }}"""
 
 
-def haproxy_cfg(workdir, port, tls_port, backend_port, pem):
+def haproxy_cfg(workdir, port, tls_port, backend_port, pem, grpc_port, grpc_backend_port):
     path = os.path.join(workdir, "haproxy.cfg")
     with open(path, "w") as f:
         f.write(f"""global
@@ -125,13 +155,19 @@ frontend proxy
 backend backend
   http-reuse always
   server backend {HOST}:{backend_port}
+frontend grpc
+  bind {HOST}:{grpc_port} proto h2
+  default_backend grpc
+backend grpc
+  http-reuse always
+  server grpc {HOST}:{grpc_backend_port} proto h2
 """)
     return ["haproxy", "-db", "-f", path]
 
 
-def gateway_config(directory, port, tls_port, backend_port, cert, key):
+def gateway_config(directory, port, tls_port, backend_port, cert, key, grpc_backend_port):
     """bench.py's GatewayClass, Gateway, Service and EndpointSlice with an HTTPS listener beside the HTTP one, its
-    Secret, and one HTTPRoute for every path."""
+    Secret, one HTTPRoute for every path, and a GRPCRoute to the gRPC backend (an h2c Service)."""
     base = bench.gateway_yaml(port, backend_port)
     http_listener = f"    port: {port}\n"
     assert http_listener in base, "bench.gateway_yaml changed shape"
@@ -166,6 +202,51 @@ spec:
   rules:
   - backendRefs:
     - name: backend
+      port: 80
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: grpc-backend
+  namespace: default
+spec:
+  ports:
+  - name: grpc
+    port: 80
+    appProtocol: kubernetes.io/h2c
+    targetPort: {grpc_backend_port}
+---
+apiVersion: discovery.k8s.io/v1
+kind: EndpointSlice
+metadata:
+  name: grpc-backend-1
+  namespace: default
+  labels:
+    kubernetes.io/service-name: grpc-backend
+addressType: IPv4
+ports:
+- name: grpc
+  port: {grpc_backend_port}
+  appProtocol: kubernetes.io/h2c
+endpoints:
+- addresses:
+  - 127.0.0.1
+  conditions:
+    ready: true
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: GRPCRoute
+metadata:
+  name: grpc
+  namespace: default
+spec:
+  parentRefs:
+  - name: bench
+  rules:
+  - matches:
+    - method: {{service: bench.Echo}}
+    backendRefs:
+    - name: grpc-backend
       port: 80
 """
     os.makedirs(directory, exist_ok=True)
@@ -245,8 +326,10 @@ def wrk(url, conns, duration, headers):
             "cmd": cmd}
 
 
-def h2load(url, conns, duration, streams=1, h1=False, rate=None, headers=None, logfile=None):
+def h2load(url, conns, duration, streams=1, h1=False, rate=None, headers=None, logfile=None, data=None):
     cmd = ["h2load", "-t1", f"-c{conns}", f"-m{streams}", "-D", str(duration), "--log-file", logfile]
+    if data:
+        cmd += ["-d", data]
     if h1:
         cmd.append("--h1")
     if rate:
@@ -262,7 +345,7 @@ def h2load(url, conns, duration, streams=1, h1=False, rate=None, headers=None, l
     protocol = re.search(r"Application protocol: (\S+)", out)
     if not (finished and counts and codes):
         raise RuntimeError(f"h2load printed no result: {out}")
-    want = "http/1.1" if h1 else "h2"
+    want = "http/1.1" if h1 else "h2" if url.startswith("https") else "h2c"
     if not protocol or protocol.group(1) != want:
         raise RuntimeError(f"h2load negotiated {protocol.group(1) if protocol else 'nothing'}, not {want}: {out}")
     latencies = []
@@ -283,7 +366,7 @@ def h2load(url, conns, duration, streams=1, h1=False, rate=None, headers=None, l
 def load(scenario, proxy, targets, duration, workdir):
     """One load run against one proxy; returns the load generator's numbers and the proxy's CPU seconds."""
     t = targets[proxy]
-    port = t["tls"] if scenario.tls else t["http"]
+    port = t[scenario.port]
     url = f"{'https' if scenario.tls else 'http'}://{HOST}:{port}{t.get('path', scenario.path)}"
     headers = {**scenario.headers, **t.get("headers", {})}
     cpu0 = cpu_seconds(t["pid"])
@@ -291,15 +374,25 @@ def load(scenario, proxy, targets, duration, workdir):
         res = wrk(url, scenario.conns, duration, headers)
     else:
         res = h2load(url, scenario.conns, duration, scenario.streams, scenario.h1, scenario.rate, headers,
-                     os.path.join(workdir, "h2load.log"))
+                     os.path.join(workdir, "h2load.log"), os.path.join(workdir, "www", "grpc.bin") if scenario.data else None)
     res["cpu_s"] = cpu_seconds(t["pid"]) - cpu0
     return res
+
+
+def check_grpc(name, port, frame_file):
+    """One gRPC call answered with a message and grpc-status 0: a proxy's own gRPC error is an HTTP 200 too, so the
+    load generator's status counts alone would not tell."""
+    out = subprocess.run(["nghttp", "-nv", "-H", "content-type: application/grpc", "-H", "te: trailers", "-d",
+                          frame_file, f"http://{HOST}:{port}{GRPC_PATH}"], capture_output=True,
+                         timeout=10).stdout.decode(errors="replace")
+    if "recv DATA frame <length=5" not in out or not re.search(r"grpc-status: 0\b", out):
+        raise RuntimeError(f"{name}: gRPC {GRPC_PATH} on port {port} was not answered with a message and grpc-status 0:\n{out[-1500:]}")
 
 
 def run_scenario(scenario, targets, args, workdir, names=PROXIES):
     log(f"({scenario.key}) {scenario.title}: warm-up {args.warmup} s for {' and '.join(JIT)}, then {args.rounds} "
         f"rounds x {args.duration} s")
-    for proxy in JIT if args.warmup else ():
+    for proxy in [p for p in JIT if p in names] if args.warmup else ():
         load(scenario, proxy, targets, args.warmup, workdir)
     results = {p: [] for p in names}
     for r in range(args.rounds):
@@ -340,7 +433,9 @@ def print_scenario(scenario, s, reference_ours=None):
         print(f"    {proxy:8s} {v['rps']:9.0f} {v['min']:8.0f}-{v['max']:<8.0f} {v['p50']:8.2f} {v['p99']:8.2f} "
               f"{v['cpu_per_m']:9.1f} {v['errors']:7d}" + (f" {v['rps'] * scenario.body / 1e6:7.0f}" if mb else "") +
               ("  (behind the rate: its latency is not comparable)" if behind(scenario, v) else ""))
-    for other in ("nginx", "floor"):
+    for other in ("nginx", "haproxy", "floor") if "floor" not in s else ("nginx", "floor"):
+        if other not in s:
+            continue
         o, ours = s[other], s["ours"]
         line = (f"    ours/{other}: req/s {ours['rps'] / o['rps']:.2f}x, CPU per request "
                 f"{ours['cpu_per_m'] / o['cpu_per_m']:.2f}x, p50 {ours['p50'] / o['p50']:.2f}x, "
@@ -370,10 +465,11 @@ def print_table(summaries):
           "| CPU s/1M nginx / HAProxy / floor / ours | p99 ms nginx / HAProxy / floor / ours |")
     print("|---|---|---|---|---|---|---|---|---|")
     for scenario, s in summaries:
-        cpu = " / ".join(f"{s[p]['cpu_per_m']:.1f}" for p in PROXIES)
-        p99 = " / ".join(f"{s[p]['p99']:.2f}" for p in PROXIES)
-        print(f"| ({scenario.key}) {scenario.title} | " + " | ".join(f"{s[p]['rps']:,.0f}" for p in PROXIES) +
-              f" | {s['ours']['rps'] / s['nginx']['rps']:.2f} | {s['ours']['rps'] / s['floor']['rps']:.2f} "
+        cell = lambda p, f: f(s[p]) if p in s else "–"  # noqa: E731 ((h) runs without the floor)
+        cpu = " / ".join(cell(p, lambda v: f"{v['cpu_per_m']:.1f}") for p in PROXIES)
+        p99 = " / ".join(cell(p, lambda v: f"{v['p99']:.2f}") for p in PROXIES)
+        print(f"| ({scenario.key}) {scenario.title} | " + " | ".join(cell(p, lambda v: f"{v['rps']:,.0f}") for p in PROXIES) +
+              f" | {s['ours']['rps'] / s['nginx']['rps']:.2f} | {cell('floor', lambda v: format(s['ours']['rps'] / v['rps'], '.2f'))} "
               f"| {cpu} | {p99} |")
 
 
@@ -388,7 +484,7 @@ def main():
     ap.add_argument("--duration", type=int, help="seconds per round (default 10; --quick 2)")
     ap.add_argument("--warmup", type=int, help="seconds of unmeasured load on the floor and ours before each "
                     "scenario, for the JIT (default 3; --quick 1)")
-    ap.add_argument("--scenarios", default="abcdefg", help="which scenarios, e.g. a,c (default all: a-g)")
+    ap.add_argument("--scenarios", default="abcdefgh", help="which scenarios, e.g. a,c (default all: a-h)")
     ap.add_argument("--base-port", type=int, default=18400, help="ports base+1 .. base+52 on 127.0.0.1")
     ap.add_argument("--env", action="append", default=[], metavar="KEY=VALUE",
                     help="extra environment for the floor and the gateway, e.g. DOTNET_gcServer=1")
@@ -411,8 +507,11 @@ def main():
     bp = args.base_port
     backend_port = bp + 1
     dotnet_env = dict(os.environ, **dict(e.split("=", 1) for e in args.env))
-    targets = {"nginx": {"http": bp + 10, "tls": bp + 11}, "haproxy": {"http": bp + 20, "tls": bp + 21},
-               "floor": {"http": bp + 30, "tls": bp + 31}, "ours": {"http": bp + 40, "tls": bp + 41, "admin": bp + 42}}
+    grpc_backend_port = bp + 2
+    targets = {"nginx": {"http": bp + 10, "tls": bp + 11, "grpc": bp + 12},
+               "haproxy": {"http": bp + 20, "tls": bp + 21, "grpc": bp + 22},
+               "floor": {"http": bp + 30, "tls": bp + 31},
+               "ours": {"http": bp + 40, "tls": bp + 41, "admin": bp + 42, "grpc": bp + 40}}
     summaries = []
     try:
         log(f"work dir {workdir}; proxies on core {PROXY_CORE}, backend and load on core {LOAD_CORE}")
@@ -424,25 +523,29 @@ def main():
         with open(large_file, "wb") as f:
             f.write(os.urandom(LARGE))
         os.chmod(large_file, 0o644)
+        grpc_frame = os.path.join(workdir, "www", "grpc.bin")
+        with open(grpc_frame, "wb") as f:
+            f.write(GRPC_FRAME)
+        os.chmod(grpc_frame, 0o644)
 
         backend = bench.start(pinned(LOAD_CORE, bench.nginx_conf(workdir, "nginx-backend",
-                                                                 backend_server(backend_port, large_file), 1)),
+                                                                 backend_server(backend_port, large_file, grpc_backend_port, grpc_frame), 1)),
                               "nginx-backend", workdir)
         bench.wait_http(f"http://{HOST}:{backend_port}/", 10)
 
         t = targets["nginx"]
         t["proc"] = bench.start(pinned(PROXY_CORE, bench.nginx_conf(
-            workdir, "nginx-proxy", nginx_proxy_server(t["http"], t["tls"], backend_port, cert, key), 1)),
+            workdir, "nginx-proxy", nginx_proxy_server(t["http"], t["tls"], backend_port, cert, key, t["grpc"], grpc_backend_port), 1)),
             "nginx-proxy", workdir)
         t = targets["haproxy"]
-        t["proc"] = bench.start(pinned(PROXY_CORE, haproxy_cfg(workdir, t["http"], t["tls"], backend_port, pem)),
+        t["proc"] = bench.start(pinned(PROXY_CORE, haproxy_cfg(workdir, t["http"], t["tls"], backend_port, pem, t["grpc"], grpc_backend_port)),
                                 "haproxy", workdir)
         t = targets["floor"]
         t["proc"] = bench.start(pinned(PROXY_CORE, [args.floor, f"{HOST}:{t['http']}",
                                                     f"http://{HOST}:{backend_port}", f"{HOST}:{t['tls']}", cert, key]),
                                 "floor", workdir, env=dotnet_env)
         t = targets["ours"]
-        gateway_config(os.path.join(workdir, "cfg"), t["http"], t["tls"], backend_port, cert, key)
+        gateway_config(os.path.join(workdir, "cfg"), t["http"], t["tls"], backend_port, cert, key, grpc_backend_port)
         ours_cmd = [args.gateway, "--config-dir", os.path.join(workdir, "cfg"), "--admin-port", str(t["admin"]),
                     "--listen-address", HOST, "--log-level", "Warning", "--drain-period", "0s"]
         t["proc"] = bench.start(pinned(PROXY_CORE, ours_cmd), "gateway", workdir, env=dotnet_env)
@@ -479,7 +582,10 @@ def main():
                     nginx_max = res["rps"]
                 scenario.rate = nginx_max / 2
             # (g) also measures the backend without a proxy at the same rate: what the proxies add is the difference.
-            names = PROXIES + ("direct",) if key == "g" else PROXIES
+            names = PROXIES + ("direct",) if key == "g" else scenario.names
+            if key == "h":
+                for proxy in names:
+                    check_grpc(proxy, targets[proxy]["grpc"], os.path.join(workdir, "www", "grpc.bin"))
             try:
                 s = summarize(run_scenario(scenario, run_targets, args, workdir, names))
             finally:

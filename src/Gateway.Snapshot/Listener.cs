@@ -55,6 +55,9 @@ public sealed record Listener
     /// <summary>Request body size and client timeouts (from the GatewayClass's ProxyConfig); null uses the defaults.</summary>
     public ClientLimits? ClientLimits { get; init; }
 
+    /// <summary>HTTP/2 limits for client connections (from the GatewayClass's ProxyConfig); null uses the defaults.</summary>
+    public Http2Limits? Http2 { get; init; }
+
     /// <summary>For HTTPS listeners with frontend validation: the client certificates to accept.</summary>
     public ClientValidation? ClientValidation { get; init; }
 

@@ -15,6 +15,8 @@ public static class SupportedFeatures
     [
         "BackendTLSPolicy",
         "BackendTLSPolicySANValidation",
+        "GRPCRoute",
+        "GRPCRouteNamedRouteRule",
         "Gateway",
         "GatewayAddressEmpty",
         "GatewayBackendClientCertificate",

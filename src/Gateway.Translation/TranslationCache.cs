@@ -2,7 +2,7 @@
 using System.Collections.Immutable;
 using System.Runtime.InteropServices;
 using Gateway.Model;
-using Gateway.Model.GatewayApi;
+using Gateway.Model.Meta;
 using Gateway.Snapshot;
 using Gateway.Translation.Listeners;
 using Gateway.Translation.Backends;
@@ -23,10 +23,10 @@ public sealed class TranslationCache
     private ResourceSnapshot? _dependencies;
     private TranslatorOptions? _options;
 
-    private V1HTTPRoute[] _ordered = [];
-    private HashSet<V1HTTPRoute> _orderedSet = new(ReferenceEqualityComparer.Instance);
+    // The last order of each route kind's objects, by the kind's type.
+    private readonly Dictionary<Type, object> _orders = [];
 
-    internal Dictionary<V1HTTPRoute, CachedRoute> Routes { get; private set; } = new(ReferenceEqualityComparer.Instance);
+    internal Dictionary<KubernetesObject, CachedRoute> Routes { get; private set; } = new(ReferenceEqualityComparer.Instance);
 
     // The VirtualHosts each listener had in the last translation. Replaced per listener as it is translated; a
     // listener that is gone leaves its entry behind until the next invalidation.
@@ -74,22 +74,24 @@ public sealed class TranslationCache
     /// The routes in namespace/name order. The order of the last call is kept: the routes seen before stay where they
     /// were and only new ones are sorted and merged in, so a one-route change does not sort 10,000 routes again.
     /// </summary>
-    internal V1HTTPRoute[] InKeyOrder(ImmutableArray<V1HTTPRoute> routes)
+    internal TRoute[] InKeyOrder<TRoute>(ImmutableArray<TRoute> routes)
+        where TRoute : KubernetesObject
     {
-        var present = new HashSet<V1HTTPRoute>(routes.Length, ReferenceEqualityComparer.Instance);
-        var fresh = new List<V1HTTPRoute>();
+        var last = _orders.GetValueOrDefault(typeof(TRoute)) as KeyOrder<TRoute> ?? new KeyOrder<TRoute>([], new(ReferenceEqualityComparer.Instance));
+        var present = new HashSet<TRoute>(routes.Length, ReferenceEqualityComparer.Instance);
+        var fresh = new List<TRoute>();
         foreach (var route in routes)
         {
-            if (present.Add(route) && !_orderedSet.Contains(route))
+            if (present.Add(route) && !last.Set.Contains(route))
             {
                 fresh.Add(route);
             }
         }
 
         fresh.Sort(static (a, b) => a.Key.CompareTo(b.Key));
-        var ordered = new V1HTTPRoute[present.Count];
+        var ordered = new TRoute[present.Count];
         int next = 0, from = 0;
-        foreach (var kept in _ordered)
+        foreach (var kept in last.Ordered)
         {
             if (!present.Contains(kept))
             {
@@ -109,7 +111,7 @@ public sealed class TranslationCache
             ordered[next++] = fresh[from++];
         }
 
-        (_ordered, _orderedSet) = (ordered, present);
+        _orders[typeof(TRoute)] = new KeyOrder<TRoute>(ordered, present);
         return ordered;
     }
 
@@ -133,7 +135,7 @@ public sealed class TranslationCache
     }
 
     /// <summary>Keeps only the routes of this translation, so deleted routes do not linger.</summary>
-    internal void Replace(Dictionary<V1HTTPRoute, CachedRoute> routes) => Routes = routes;
+    internal void Replace(Dictionary<KubernetesObject, CachedRoute> routes) => Routes = routes;
 
     private static bool Same<T>(ImmutableArray<T> a, ImmutableArray<T> b)
         where T : class
@@ -161,6 +163,9 @@ internal sealed record CachedRoute(
     ImmutableArray<(string ListenerId, IReadOnlyList<string> Hosts)> Attachments,
     ObjectStatus? Status,
     ImmutableArray<ClusterSource> Clusters);
+
+/// <summary>One kind's routes in the order of the last translation, and the same as a set.</summary>
+internal sealed record KeyOrder<TRoute>(TRoute[] Ordered, HashSet<TRoute> Set);
 
 /// <summary>A listener's VirtualHosts in snapshot order, and the same by hostname.</summary>
 internal sealed record ListenerHosts(ImmutableArray<VirtualHost> InOrder, Dictionary<string, VirtualHost> ByName);

@@ -3,7 +3,6 @@ using System.Collections.Immutable;
 using Gateway.Model;
 using Gateway.Model.Core;
 using Gateway.Model.Extensions;
-using Gateway.Model.GatewayApi;
 using Gateway.Snapshot;
 using Gateway.Translation.Addresses;
 using Gateway.Translation.Attachment;
@@ -22,11 +21,6 @@ namespace Gateway.Translation;
 public static class Translator
 {
     public const string GatewayApiVersion = "gateway.networking.k8s.io/v1";
-    private const string GRPCRouteKind = "GRPCRoute";
-
-    /// <summary>What a route of a kind we do not serve contributes: nothing to route, nothing unresolved.</summary>
-    private static readonly RouteVerdict _notServed = new([], null, null, null);
-
     public static TranslationResult Translate(ResourceSnapshot resources, TranslatorOptions options, TranslationCache? cache = null)
     {
         cache?.Validate(resources, options);
@@ -35,7 +29,6 @@ public static class Translator
         // sorting 10,000 route statuses on every change would cost more than translating the one route that changed.
         var classStatuses = new List<ObjectStatus>();
         var gatewayStatuses = new List<ObjectStatus>();
-        var routeStatuses = new List<ObjectStatus>(resources.HTTPRoutes.Length);
         var proxyConfigStatuses = new List<ObjectStatus>();
 
         var ourClasses = resources.GatewayClasses
@@ -102,59 +95,10 @@ public static class Translator
             listener.Hosts.EnsureCapacity(cache?.VirtualHosts(listener.Id)?.InOrder.Length ?? 0);
         }
 
-        var cached = cache?.Routes;
-        var nextCache = new Dictionary<V1HTTPRoute, CachedRoute>(resources.HTTPRoutes.Length, ReferenceEqualityComparer.Instance);
-        var attachments = new List<ListenerAttachment>();
-        var routesInOrder = cache is not null ? cache.InKeyOrder(resources.HTTPRoutes) : [.. resources.HTTPRoutes.OrderBy(r => r.Key)];
-        foreach (var route in routesInOrder)
-        {
-            if (cached is not null && cached.TryGetValue(route, out var hit))
-            {
-                backends.Register(hit.Clusters);
-                foreach (var (listenerId, hosts) in hit.Attachments)
-                {
-                    ParentAttacher.Apply(listenersById[listenerId], hosts, hit.Verdict.Entries);
-                }
-
-                if (hit.Status is not null)
-                {
-                    routeStatuses.Add(hit.Status);
-                }
-
-                nextCache[route] = hit;
-                continue;
-            }
-
-            var verdict = HTTPRouteTranslator.Translate(route, backends);
-            attachments.Clear();
-            var parents = attacher.Attach(HTTPRouteTranslator.Kind, route.Metadata, route.Spec.ParentRefs, route.Spec.Hostnames, verdict, attachments);
-            ParentAttacher.Apply(attachments, verdict.Entries);
-            var status = parents.Length == 0 ? null : new ObjectStatus(GatewayApiVersion, HTTPRouteTranslator.Kind, route.Metadata.Namespace,
-                route.Metadata.Name, route.Metadata.Generation, new RouteStatus { Parents = parents });
-            if (status is not null)
-            {
-                routeStatuses.Add(status);
-            }
-
-            nextCache[route] = new CachedRoute(verdict, [.. attachments.Select(a => (a.Listener.Id, a.Hosts))], status, backends.TakeTouched());
-        }
-
-        cache?.Replace(nextCache);
-
-        // GRPCRoute is watched but not served yet: no listener lists it among its supported kinds, so a GRPCRoute
-        // that names one of our Gateways gets the upstream answer for that (Accepted=False/NotAllowedByListeners)
-        // instead of no status at all.
-        var grpcRouteStatuses = new List<ObjectStatus>();
-        foreach (var route in resources.GRPCRoutes.OrderBy(r => r.Key))
-        {
-            attachments.Clear();
-            var parents = attacher.Attach(GRPCRouteKind, route.Metadata, route.Spec.ParentRefs, route.Spec.Hostnames, _notServed, attachments);
-            if (parents.Length > 0)
-            {
-                grpcRouteStatuses.Add(new ObjectStatus(GatewayApiVersion, GRPCRouteKind, route.Metadata.Namespace, route.Metadata.Name,
-                    route.Metadata.Generation, new RouteStatus { Parents = parents }));
-            }
-        }
+        var routes = new RouteKindTranslator(backends, attacher, listenersById, cache);
+        var grpcRouteStatuses = routes.Translate(GRPCRouteTranslator.Instance, resources.GRPCRoutes);
+        var routeStatuses = routes.Translate(HTTPRouteTranslator.Instance, resources.HTTPRoutes);
+        cache?.Replace(routes.Translated);
 
         var listeners = ImmutableArray.CreateBuilder<Snapshot.Listener>();
         var services = ImmutableArray.CreateBuilder<V1Service>();
@@ -180,6 +124,7 @@ public static class Translator
                     PassiveHealthCheck = parameters?.PassiveHealthCheck,
                     ActiveHealthCheck = parameters?.ActiveHealthCheck,
                     ClientLimits = parameters?.ClientLimits,
+                    Http2 = parameters?.Http2,
                     DrainPeriod = parameters?.DrainPeriod,
                 }));
         }

@@ -32,6 +32,17 @@ public sealed record ProxyConfigSpec
     public ProxyConfigLimits? Limits { get; init; }
     public ProxyConfigShutdown? Shutdown { get; init; }
     public ProxyConfigMetrics? Metrics { get; init; }
+    public ProxyConfigHttp2? Http2 { get; init; }
+}
+
+/// <summary>HTTP/2 limits for client connections (h2 by ALPN, and h2c on cleartext listeners).</summary>
+public sealed record ProxyConfigHttp2
+{
+    public int? MaxConcurrentStreams { get; init; }
+    public int? MaxFrameSize { get; init; }
+    public int? MaxHeaderFieldSize { get; init; }
+    public string? KeepAlivePingInterval { get; init; }
+    public string? KeepAlivePingTimeout { get; init; }
 }
 
 /// <summary>What the request metrics are labelled by.</summary>

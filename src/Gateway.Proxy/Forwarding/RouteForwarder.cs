@@ -38,7 +38,7 @@ internal sealed partial class RouteForwarder(
         X509Certificate2? backendClientCertificate = null)
     {
         var timeouts = route.Route.Timeouts;
-        using var requestTimeout = Deadline(context, timeouts?.Request ?? defaults?.RequestTimeout);
+        using var requestTimeout = Deadline(context, GrpcRequests.Deadline(context.Request, timeouts?.Request ?? defaults?.RequestTimeout));
         var retry = route.Route.Retry;
         if (retry is not null || route.HasMirror)
         {

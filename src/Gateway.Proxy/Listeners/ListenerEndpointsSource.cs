@@ -29,7 +29,8 @@ public sealed class ListenerEndpointsSource : ConfigurationProvider, IConfigurat
             var name = EndpointName(bind);
             data[$"Endpoints:{name}:Url"] = bind.Url;
 
-            // TLS offers HTTP/2 through ALPN; cleartext is HTTP/1.1 (prior-knowledge h2c needs its own listener).
+            // TLS offers HTTP/2 through ALPN; cleartext is HTTP/1.1 here, and CleartextProtocolSelector switches a
+            // connection that opens with the HTTP/2 preface to HTTP/2.
             data[$"Endpoints:{name}:Protocols"] = bind.Tls ? "Http1AndHttp2" : "Http1";
         }
 

@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Http;
 
 namespace Gateway.Proxy.Pipeline;
 
-/// <summary>Short plain-text answers that say why a request was not proxied.</summary>
+/// <summary>Short plain-text answers that say why a request was not proxied (for a gRPC call: a gRPC status).</summary>
 internal static class ErrorResponses
 {
     public static Task WriteAsync(HttpContext context, int statusCode, string message)
@@ -11,6 +11,11 @@ internal static class ErrorResponses
         if (context.Response.HasStarted)
         {
             return Task.CompletedTask;
+        }
+
+        if (GrpcRequests.IsGrpc(context.Request))
+        {
+            return GrpcRequests.WriteErrorAsync(context, statusCode, message);
         }
 
         context.Response.StatusCode = statusCode;

@@ -20,7 +20,12 @@ internal sealed class BackendResolver(TranslationIndex index)
     public ImmutableArray<Cluster> Clusters => [.. _clusters.Values.OrderBy(c => c.Id, StringComparer.Ordinal)];
 
     /// <summary>Resolves one reference; on failure returns a null cluster id and the reason.</summary>
-    public (string? ClusterId, string? Reason, string? Message) Resolve(HTTPBackendRef reference, string routeKind, string routeNamespace)
+    /// <param name="defaultProtocol">
+    /// How to speak to a Service port whose appProtocol says nothing: HTTP/1.1 for HTTPRoute, h2c for GRPCRoute (gRPC is
+    /// HTTP/2 only). Such a port used by both kinds is two clusters, the h2c one with an id of its own.
+    /// </param>
+    public (string? ClusterId, string? Reason, string? Message) Resolve(
+        HTTPBackendRef reference, string routeKind, string routeNamespace, BackendProtocol defaultProtocol = BackendProtocol.Http1)
     {
         var group = reference.Group ?? "";
         var kind = reference.Kind ?? "Service";
@@ -52,13 +57,15 @@ internal sealed class BackendResolver(TranslationIndex index)
             return (null, Reason.BackendNotFound, $"Service {key} has no port {port}.");
         }
 
-        var id = Ids.Cluster(ns, reference.Name, port);
-        if (!_clusters.TryGetValue(id, out var cluster))
+        var byDefault = defaultProtocol != BackendProtocol.Http1 && AppProtocol(key, servicePort) is null;
+        var id = byDefault ? Ids.Cluster(ns, reference.Name, port, defaultProtocol) : Ids.Cluster(ns, reference.Name, port);
+        var source = new ClusterSource(id, key, port, byDefault ? defaultProtocol : BackendProtocol.Http1);
+        if (!_clusters.ContainsKey(id))
         {
-            _clusters[id] = cluster = BuildCluster(id, key, servicePort);
+            _clusters[id] = BuildCluster(source, servicePort);
         }
 
-        _touched.Add(new ClusterSource(id, key, port));
+        _touched.Add(source);
         return (id, null, null);
     }
 
@@ -82,21 +89,31 @@ internal sealed class BackendResolver(TranslationIndex index)
                 && index.Services.TryGetValue(source.Service, out var service)
                 && service.Spec.Ports.FirstOrDefault(p => p.Port == source.Port) is { } servicePort)
             {
-                _clusters[source.Id] = BuildCluster(source.Id, source.Service, servicePort);
+                _clusters[source.Id] = BuildCluster(source, servicePort);
             }
         }
     }
 
-    private Cluster BuildCluster(string id, NamespacedName service, ServicePort servicePort)
+    /// <summary>The Service port's appProtocol, or else the first its EndpointSlices give.</summary>
+    private string? AppProtocol(NamespacedName service, ServicePort servicePort)
+    {
+        var appProtocol = servicePort.AppProtocol;
+        foreach (var slice in index.SlicesByService.GetValueOrDefault(service, []))
+        {
+            appProtocol ??= slice.Ports.FirstOrDefault(p => (p.Name ?? "") == (servicePort.Name ?? ""))?.AppProtocol;
+        }
+
+        return appProtocol;
+    }
+
+    private Cluster BuildCluster(ClusterSource source, ServicePort servicePort)
     {
         var endpoints = new SortedSet<(string, int)>();
-        var appProtocol = servicePort.AppProtocol;
-        var slices = index.SlicesByService.GetValueOrDefault(service, []);
+        var slices = index.SlicesByService.GetValueOrDefault(source.Service, []);
         foreach (var slice in slices)
         {
             var slicePort = slice.Ports.FirstOrDefault(p => (p.Name ?? "") == (servicePort.Name ?? ""));
             var port = slicePort?.Port ?? FallbackPort(servicePort);
-            appProtocol ??= slicePort?.AppProtocol;
             foreach (var endpoint in slice.Endpoints.Where(e => e.Conditions?.Ready != false))
             {
                 foreach (var address in endpoint.Addresses)
@@ -108,9 +125,9 @@ internal sealed class BackendResolver(TranslationIndex index)
 
         return new Cluster
         {
-            Id = id,
+            Id = source.Id,
             Endpoints = [.. endpoints.Select(e => new ClusterEndpoint(e.Item1, e.Item2))],
-            Protocol = appProtocol == "kubernetes.io/h2c" ? BackendProtocol.H2c : BackendProtocol.Http1,
+            Protocol = AppProtocol(source.Service, servicePort) == "kubernetes.io/h2c" ? BackendProtocol.H2c : source.DefaultProtocol,
         };
     }
 
@@ -119,5 +136,5 @@ internal sealed class BackendResolver(TranslationIndex index)
         int.TryParse(port.TargetPort, out var target) ? target : port.Port;
 }
 
-/// <summary>Where a cluster comes from: a Service port.</summary>
-internal readonly record struct ClusterSource(string Id, NamespacedName Service, int Port);
+/// <summary>Where a cluster comes from: a Service port, and the protocol it is spoken to in when its appProtocol says nothing.</summary>
+internal readonly record struct ClusterSource(string Id, NamespacedName Service, int Port, BackendProtocol DefaultProtocol);

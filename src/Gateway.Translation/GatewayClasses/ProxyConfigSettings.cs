@@ -22,6 +22,9 @@ internal sealed record ProxyConfigSettings(
     /// <summary>Active HTTP health checks for the endpoints the class's routes reach; null is off.</summary>
     public ActiveHealthCheck? ActiveHealthCheck { get; init; }
 
+    /// <summary>HTTP/2 limits for client connections (see <see cref="Http2Settings"/>).</summary>
+    public Http2Limits? Http2 { get; init; }
+
     /// <summary>spec.shutdown.drainPeriod, when set and valid.</summary>
     public TimeSpan? DrainPeriod { get; init; }
 
@@ -36,6 +39,7 @@ internal sealed record ProxyConfigSettings(
         var clientLimits = ClientLimitSettings.From(spec, problems);
         var passiveHealthCheck = HealthCheckSettings.Passive(spec.HealthCheck?.Passive, problems);
         var activeHealthCheck = HealthCheckSettings.Active(spec.HealthCheck?.Active, problems);
+        var http2 = Http2Settings.From(spec.Http2, problems);
         var drainPeriod = SpecDurations.Parse(spec.Shutdown?.DrainPeriod, "spec.shutdown.drainPeriod", positive: false, "5s", problems);
         return new ProxyConfigSettings(spec.AccessLog == true, defaults, connectionLimits, spec.Service, problems.ToImmutable())
         {
@@ -43,6 +47,7 @@ internal sealed record ProxyConfigSettings(
             PassiveHealthCheck = passiveHealthCheck,
             ActiveHealthCheck = activeHealthCheck,
             DrainPeriod = drainPeriod,
+            Http2 = http2,
             RouteLabels = spec.Metrics?.RouteLabels == true,
         };
     }

@@ -15,7 +15,7 @@ namespace Gateway.Translation.Listeners;
 internal static class GatewayPlanner
 {
     public const string GatewayGroup = "gateway.networking.k8s.io";
-    private static readonly ImmutableArray<string> _routeKinds = ["HTTPRoute"];
+    private static readonly ImmutableArray<string> _routeKinds = ["HTTPRoute", "GRPCRoute"];
 
     /// <param name="services">The Services in the per-Gateway Services' namespace, by name (empty without them).</param>
     public static List<GatewayPlan> Plan(IEnumerable<V1Gateway> gateways, TranslatorOptions options, CertificateResolver certificates,

@@ -12,4 +12,8 @@ internal static class Ids
     public static string RouteOwner(string kind, string ns, string name) => $"{kind}/{ns}/{name}";
 
     public static string Cluster(string ns, string service, int port) => $"cluster/{ns}/{service}/{port}";
+
+    /// <summary>A Service port spoken to in a protocol its appProtocol does not name (h2c for GRPCRoute).</summary>
+    public static string Cluster(string ns, string service, int port, Snapshot.BackendProtocol protocol) =>
+        $"cluster/{ns}/{service}/{port}/{protocol.ToString().ToLowerInvariant()}";
 }

@@ -9,6 +9,7 @@ namespace Gateway.Translation.Ordering;
 /// VirtualHost order): Exact path, then RegularExpression, then the longest PathPrefix; a method match;
 /// more header matches; more query matches; the oldest route; namespace/name; rule and match order.
 /// Where a regular expression sits is left to implementations; we put it between Exact and PathPrefix.
+/// GRPCRoute entries among themselves follow the GRPCRoute rules instead: characters of service, of method, header matches.
 /// </summary>
 internal sealed class RoutePrecedence : IComparer<RouteEntry>
 {
@@ -29,6 +30,18 @@ internal sealed class RoutePrecedence : IComparer<RouteEntry>
         var a = x.Route.Match;
         var b = y.Route.Match;
         int c;
+        if (x.Grpc is { } gx && y.Grpc is { } gy)
+        {
+            // GRPCRoute: the longer service, then the longer method, then more header matches.
+            if ((c = gy.Service.CompareTo(gx.Service)) != 0 || (c = gy.Method.CompareTo(gx.Method)) != 0
+                || (c = b.Headers.Length.CompareTo(a.Headers.Length)) != 0)
+            {
+                return c;
+            }
+
+            return Tiebreak(x, y);
+        }
+
         if ((c = PathRank(a.Path).CompareTo(PathRank(b.Path))) != 0)
         {
             return c;
@@ -54,6 +67,13 @@ internal sealed class RoutePrecedence : IComparer<RouteEntry>
             return c;
         }
 
+        return Tiebreak(x, y);
+    }
+
+    /// <summary>The oldest route, then namespace/name, then rule and match order.</summary>
+    private static int Tiebreak(RouteEntry x, RouteEntry y)
+    {
+        int c;
         if ((c = x.Created.CompareTo(y.Created)) != 0)
         {
             return c;

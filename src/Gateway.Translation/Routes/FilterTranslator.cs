@@ -10,7 +10,8 @@ namespace Gateway.Translation.Routes;
 /// Translates one route's filters. Problems that make the route unacceptable go to Problems; references that
 /// do not resolve (a mirror's backend) go to Unresolved and leave the route accepted.
 /// </summary>
-internal sealed class FilterTranslator(BackendResolver backends, string routeKind, string routeNamespace)
+internal sealed class FilterTranslator(
+    BackendResolver backends, string routeKind, string routeNamespace, BackendProtocol defaultProtocol = BackendProtocol.Http1)
 {
     public List<string> Problems { get; } = [];
 
@@ -66,7 +67,7 @@ internal sealed class FilterTranslator(BackendResolver backends, string routeKin
 
     private RequestMirrorFilter? Mirror(HTTPRequestMirrorFilter mirror)
     {
-        var (clusterId, reason, message) = backends.Resolve(mirror.BackendRef, routeKind, routeNamespace);
+        var (clusterId, reason, message) = backends.Resolve(mirror.BackendRef, routeKind, routeNamespace, defaultProtocol);
         if (clusterId is null)
         {
             Unresolved ??= (reason!, $"RequestMirror: {message}");

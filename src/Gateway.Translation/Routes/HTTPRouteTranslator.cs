@@ -9,16 +9,24 @@ using Gateway.Translation.Naming;
 namespace Gateway.Translation.Routes;
 
 /// <summary>Turns one HTTPRoute into snapshot routes: one per (rule, match).</summary>
-internal static class HTTPRouteTranslator
+internal sealed class HTTPRouteTranslator : RouteKind<V1HTTPRoute>
 {
-    public const string Kind = "HTTPRoute";
+    public const string KindName = "HTTPRoute";
 
-    public static RouteVerdict Translate(V1HTTPRoute route, BackendResolver backends)
+    public static readonly HTTPRouteTranslator Instance = new();
+
+    public override string Kind => KindName;
+
+    public override ImmutableArray<ParentReference> ParentRefs(V1HTTPRoute route) => route.Spec.ParentRefs;
+
+    public override ImmutableArray<string> Hostnames(V1HTTPRoute route) => route.Spec.Hostnames;
+
+    public override RouteVerdict Translate(V1HTTPRoute route, BackendResolver backends)
     {
         var ns = route.Metadata.Namespace ?? "";
         var name = route.Metadata.Name;
         var created = route.Metadata.CreationTimestamp ?? DateTimeOffset.MinValue;
-        var filters = new FilterTranslator(backends, Kind, ns);
+        var filters = new FilterTranslator(backends, KindName, ns);
         var entries = ImmutableArray.CreateBuilder<RouteEntry>();
 
         for (var ruleIndex = 0; ruleIndex < route.Spec.Rules.Length; ruleIndex++)
@@ -27,14 +35,14 @@ internal static class HTTPRouteTranslator
             var ruleFilters = filters.Translate(rule.Filters, out var redirect);
             var timeouts = TranslateTimeouts(rule.Timeouts, filters.Problems);
             var retry = TranslateRetry(rule.Retry, filters.Problems);
-            RouteAction action = redirect ?? Forward(rule, backends, filters, ns);
+            RouteAction action = redirect ?? BackendRefTranslator.Forward(rule.BackendRefs, backends, filters, KindName, ns, BackendProtocol.Http1);
             var matches = rule.Matches.IsDefaultOrEmpty ? [new HTTPRouteMatch()] : rule.Matches;
             for (var matchIndex = 0; matchIndex < matches.Length; matchIndex++)
             {
                 var snapshotRoute = new Snapshot.Route
                 {
-                    Id = Ids.Route(Kind, ns, name, ruleIndex, matchIndex),
-                    Owner = Ids.RouteOwner(Kind, ns, name),
+                    Id = Ids.Route(KindName, ns, name, ruleIndex, matchIndex),
+                    Owner = Ids.RouteOwner(KindName, ns, name),
                     Match = MatchTranslator.Translate(matches[matchIndex], filters.Problems),
                     Filters = ruleFilters,
                     Action = action,
@@ -45,35 +53,7 @@ internal static class HTTPRouteTranslator
             }
         }
 
-        var problems = filters.Problems;
-        return new RouteVerdict(
-            problems.Count == 0 ? entries.ToImmutable() : [],
-            problems.Count == 0 ? null : string.Join(" ", problems.Distinct()),
-            filters.Unresolved?.Reason,
-            filters.Unresolved?.Message);
-    }
-
-    private static RouteAction Forward(HTTPRouteRule rule, BackendResolver backends, FilterTranslator filters, string ns)
-    {
-        if (rule.BackendRefs.IsDefaultOrEmpty)
-        {
-            return new DirectResponseAction(500, "This route rule has no backends.");
-        }
-
-        var weighted = ImmutableArray.CreateBuilder<WeightedBackend>();
-        foreach (var reference in rule.BackendRefs)
-        {
-            var (clusterId, reason, message) = backends.Resolve(reference, Kind, ns);
-            if (clusterId is null)
-            {
-                filters.Unresolved ??= (reason!, message!);
-            }
-
-            var backendFilters = filters.Translate(reference.Filters, out _);
-            weighted.Add(new WeightedBackend(clusterId, reference.Weight ?? 1) { Filters = backendFilters });
-        }
-
-        return new ForwardAction(weighted.ToImmutable());
+        return RouteVerdict.Of(entries, filters);
     }
 
     private static RouteTimeouts? TranslateTimeouts(HTTPRouteTimeouts? timeouts, List<string> problems)

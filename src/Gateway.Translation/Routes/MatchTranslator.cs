@@ -42,7 +42,7 @@ internal static class MatchTranslator
         }
     }
 
-    private static ValueMatch Value(HTTPHeaderMatch match, List<string> problems)
+    public static ValueMatch Value(HTTPHeaderMatch match, List<string> problems)
     {
         var type = (match.Type ?? "Exact") switch
         {

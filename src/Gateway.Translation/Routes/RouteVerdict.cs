@@ -12,4 +12,16 @@ internal sealed record RouteVerdict(
     ImmutableArray<RouteEntry> Entries,
     string? UnsupportedValue,
     string? UnresolvedReason,
-    string? UnresolvedMessage);
+    string? UnresolvedMessage)
+{
+    /// <summary>The entries when nothing was wrong with the route, else none and the reasons.</summary>
+    public static RouteVerdict Of(ImmutableArray<RouteEntry>.Builder entries, FilterTranslator filters)
+    {
+        var problems = filters.Problems;
+        return new RouteVerdict(
+            problems.Count == 0 ? entries.ToImmutable() : [],
+            problems.Count == 0 ? null : string.Join(" ", problems.Distinct()),
+            filters.Unresolved?.Reason,
+            filters.Unresolved?.Message);
+    }
+}

@@ -52,13 +52,21 @@ public static class GatewayHost
                     https.OnAuthenticate = clientValidation.OnAuthenticate;
                 });
                 kestrel.ApplicationServices.GetRequiredService<ClientTimeouts>().Attach(kestrel);
+                kestrel.ApplicationServices.GetRequiredService<Http2ServerLimits>().Attach(kestrel);
             }
 
             kestrel.Listen(IPAddress.Parse(options.AdminAddress), options.AdminPort);
             if (dataPlane)
             {
-                // After the admin endpoint, so only Gateway sockets (bound from configuration) get connection limits.
-                kestrel.ConfigureEndpointDefaults(kestrel.ApplicationServices.GetRequiredService<ConnectionLimiter>().Attach);
+                // After the admin endpoint, so only Gateway sockets (bound from configuration) get connection limits and
+                // cleartext HTTP/2. The limiter comes first, so it counts HTTP/1.1 and HTTP/2 connections alike.
+                var limiter = kestrel.ApplicationServices.GetRequiredService<ConnectionLimiter>();
+                var protocols = kestrel.ApplicationServices.GetRequiredService<CleartextProtocolSelector>();
+                kestrel.ConfigureEndpointDefaults(listen =>
+                {
+                    limiter.Attach(listen);
+                    protocols.Attach(listen);
+                });
                 kestrel.Configure(new ConfigurationBuilder().Add(endpoints).Build(), reloadOnChange: true);
             }
             else
@@ -149,6 +157,8 @@ public static class GatewayHost
         services.AddSingleton<AccessLogWriter>();
         services.AddHostedService(sp => sp.GetRequiredService<AccessLogWriter>());
         services.AddSingleton<ConnectionLimiter>();
+        services.AddSingleton<CleartextProtocolSelector>();
+        services.AddSingleton<Http2ServerLimits>();
         services.AddSingleton<ConnectionDrain>();
         services.AddSingleton<ClientConnectionBudget>();
         services.AddSingleton<ClientTimeouts>();

@@ -2,17 +2,20 @@
 using System.Net;
 using System.Security.Cryptography.X509Certificates;
 using Gateway.Demo;
+using Gateway.EndToEnd.Tests.Grpc;
 
 namespace Gateway.EndToEnd.Tests.Conformance;
 
 /// <summary>
 /// One echo server per conformance Service (namespace/name), shared by every test in the run. In a cluster
 /// these are the upstream echo pods; here they answer with the request they saw, named after the Service.
+/// Services whose every port is h2c (upstream's grpc-infra-backend-*) get a gRPC echo server instead.
 /// </summary>
 internal static class ConformanceBackends
 {
     private static readonly SemaphoreSlim _lock = new(1);
     private static readonly Dictionary<string, DemoBackend> _backends = [];
+    private static readonly Dictionary<string, GrpcBackend> _grpcBackends = [];
 
     private static readonly Lazy<Task<(TlsEchoBackend Backend, string CaPem)>> _tlsBackend = new(StartTlsBackendAsync);
 
@@ -42,16 +45,21 @@ internal static class ConformanceBackends
         return (await TlsEchoBackend.StartAsync(certificate, key, $"{ConformanceGateway.InfraNamespace}/tls-backend"), ca);
     }
 
-    public static async Task<DemoBackend> GetAsync(string ns, string name)
+    public static Task<DemoBackend> GetAsync(string ns, string name) =>
+        GetOrStartAsync(_backends, $"{ns}/{name}", key => DemoBackend.StartAsync(key, IPAddress.Loopback, 0));
+
+    public static async Task<int> GrpcPortOfAsync(string ns, string name) =>
+        (await GetOrStartAsync(_grpcBackends, $"{ns}/{name}", GrpcBackend.StartAsync)).Port;
+
+    private static async Task<T> GetOrStartAsync<T>(Dictionary<string, T> backends, string key, Func<string, Task<T>> start)
     {
         await _lock.WaitAsync();
         try
         {
-            var key = $"{ns}/{name}";
-            if (!_backends.TryGetValue(key, out var backend))
+            if (!backends.TryGetValue(key, out var backend))
             {
-                backend = await DemoBackend.StartAsync(key, IPAddress.Loopback, 0);
-                _backends[key] = backend;
+                backend = await start(key);
+                backends[key] = backend;
             }
 
             return backend;

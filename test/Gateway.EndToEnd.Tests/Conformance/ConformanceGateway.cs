@@ -130,7 +130,7 @@ internal sealed class ConformanceGateway : IAsyncDisposable
     private static string Read(string file) =>
         File.ReadAllText(Path.Combine(ManifestDir, file)).Replace("{GATEWAY_CLASS_NAME}", ClassName, StringComparison.Ordinal);
 
-    /// <summary>Our GatewayClass plus an EndpointSlice per Service, each pointing at that Service's echo server.</summary>
+    /// <summary>Our GatewayClass plus an EndpointSlice per Service, each pointing at that Service's echo server (gRPC for Services whose every port is h2c: upstream's grpc-infra-backend-*).</summary>
     private static async Task<string> HarnessAsync(IEnumerable<string> documents)
     {
         var yaml = new StringBuilder($"""
@@ -160,7 +160,9 @@ internal sealed class ConformanceGateway : IAsyncDisposable
         foreach (var service in services)
         {
             var ns = service.Metadata.Namespace!;
-            var port = service.Spec.Selector?.GetValueOrDefault("app")?.StartsWith("tls-backend", StringComparison.Ordinal) == true ? tlsBackend.Port : await PortOfAsync(ns, service.Metadata.Name);
+            var port = service.Spec.Selector?.GetValueOrDefault("app")?.StartsWith("tls-backend", StringComparison.Ordinal) == true ? tlsBackend.Port
+                : service.Spec.Ports.All(p => p.AppProtocol == "kubernetes.io/h2c") ? await ConformanceBackends.GrpcPortOfAsync(ns, service.Metadata.Name)
+                : await PortOfAsync(ns, service.Metadata.Name);
             yaml.Append($"""
                 ---
                 apiVersion: discovery.k8s.io/v1

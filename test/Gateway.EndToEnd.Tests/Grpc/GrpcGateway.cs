@@ -1,0 +1,71 @@
+// SPDX-License-Identifier: Apache-2.0
+using global::Grpc.Net.Client;
+
+namespace Gateway.EndToEnd.Tests.Grpc;
+
+/// <summary>
+/// A gateway with one cleartext listener and a GRPCRoute for the streaming test service to a gRPC backend whose
+/// Service names no appProtocol (so h2c is the GRPCRoute default), plus an HTTP echo backend for HTTPRoutes.
+/// </summary>
+internal sealed class GrpcGateway : IAsyncDisposable
+{
+    private GrpcGateway(GatewayUnderTest gateway, GrpcBackend backend, int port)
+    {
+        Gateway = gateway;
+        Backend = backend;
+        Port = port;
+        Channel = GrpcChannel.ForAddress($"http://127.0.0.1:{port}");
+        Client = new Streaming.Streaming.StreamingClient(Channel);
+    }
+
+    public GatewayUnderTest Gateway { get; }
+
+    public GrpcBackend Backend { get; }
+
+    public int Port { get; }
+
+    public GrpcChannel Channel { get; }
+
+    public Streaming.Streaming.StreamingClient Client { get; }
+
+    /// <param name="extra">More manifests to serve from the start.</param>
+    public static async Task<GrpcGateway> StartAsync(params string[] extra)
+    {
+        var gateway = new GatewayUnderTest();
+        var backend = await GrpcBackend.StartAsync("default/grpc");
+        var http = await gateway.StartBackendAsync("http");
+        var port = TestPorts.Free();
+        gateway.WriteFile("all.yaml", Manifests.Join(
+        [
+            Manifests.GatewayClass, Manifests.Gateway("gw", port), Manifests.Backend("grpc", backend.Port), Manifests.Backend("http", http.Port),
+            Route("streaming", "gateway.tests.Streaming", "grpc"), .. extra,
+        ]));
+        await gateway.StartAsync();
+        return new GrpcGateway(gateway, backend, port);
+    }
+
+    /// <summary>A GRPCRoute on Gateway gw sending every method of one gRPC service to a Service's port 80.</summary>
+    public static string Route(string name, string service, string backend) => $"""
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: GRPCRoute
+        metadata:
+          name: {name}
+        spec:
+          parentRefs:
+          - name: gw
+          rules:
+          - matches:
+            - method:
+                service: {service}
+            backendRefs:
+            - name: {backend}
+              port: 80
+        """;
+
+    public async ValueTask DisposeAsync()
+    {
+        Channel.Dispose();
+        await Gateway.DisposeAsync();
+        await Backend.DisposeAsync();
+    }
+}
