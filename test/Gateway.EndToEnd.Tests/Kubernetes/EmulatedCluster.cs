@@ -18,7 +18,7 @@ internal sealed class EmulatedCluster : IAsyncDisposable
     {
         var emulator = new KubernetesEmulator.KubernetesEmulator();
         await emulator.StartAsync();
-        emulator.LoadYamlFile(Path.Combine(RepoPaths.Root, "..", "shared", "gateway-api", "standard-install.yaml"));
+        emulator.LoadYamlFile(UpstreamMaterial.StandardInstall);
         var cluster = new EmulatedCluster(emulator);
         emulator.WriteKubeconfig(cluster._kubeconfig);
         return cluster;

@@ -11,6 +11,7 @@ namespace Gateway.EndToEnd.Tests.Kubernetes;
 
 /// <summary>The status writer against an emulated API server.</summary>
 [Trait("Category", "EndToEnd")]
+[NeedsUpstreamMaterial]
 public sealed class StatusWriterTests
 {
     private static readonly string Objects = Manifests.Join(Manifests.GatewayClass, """

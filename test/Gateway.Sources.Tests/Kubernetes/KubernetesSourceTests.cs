@@ -9,9 +9,9 @@ using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Gateway.Sources.Tests.Kubernetes;
 
+[NeedsUpstreamMaterial]
 public sealed class KubernetesSourceTests : IAsyncLifetime
 {
-    private static readonly string _standardInstall = Path.Combine(RepoPaths.Root, "..", "shared", "gateway-api", "standard-install.yaml");
     private static readonly TimeSpan _wait = TimeSpan.FromSeconds(10);
 
     private readonly KubernetesEmulator.KubernetesEmulator _emulator = new(new KubernetesEmulatorOptions { BookmarkInterval = TimeSpan.FromMilliseconds(200) });
@@ -26,7 +26,7 @@ public sealed class KubernetesSourceTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         await _emulator.StartAsync();
-        _emulator.LoadYamlFile(_standardInstall);
+        _emulator.LoadYamlFile(UpstreamMaterial.StandardInstall);
         _emulator.WriteKubeconfig(_kubeconfig);
         _http = new HttpClient { BaseAddress = _emulator.BaseAddress, Timeout = TimeSpan.FromSeconds(10) };
     }
