@@ -7,7 +7,6 @@ namespace Gateway.KubernetesEmulator.Tests;
 [NeedsUpstreamMaterial]
 public sealed class GatewayApiTests : IAsyncLifetime
 {
-
     private EmulatorClient _client = null!;
 
     public async Task InitializeAsync() => _client = await EmulatorClient.StartAsync();

@@ -8,7 +8,6 @@ namespace Gateway.EndToEnd.Tests.ConfigChannel;
 /// <summary>A controller against an emulated API server writes its proxies' state into the ProxyConfig's status.</summary>
 [Trait("Category", "EndToEnd")]
 [Collection(MetersCollection.Name)]
-[NeedsUpstreamMaterial]
 public sealed class ClusterControllerTests
 {
     [Fact]

@@ -8,7 +8,6 @@ namespace Gateway.EndToEnd.Tests.Kubernetes;
 
 /// <summary>The gateway against an emulated API server: kubectl apply → traffic and status; API outage → traffic keeps flowing.</summary>
 [Trait("Category", "EndToEnd")]
-[NeedsUpstreamMaterial]
 public sealed class ClusterModeTests
 {
     /// <summary>The file-mode test builders serve here too: the same YAML goes through kubectl.</summary>

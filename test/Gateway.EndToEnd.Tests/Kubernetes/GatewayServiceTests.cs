@@ -13,7 +13,6 @@ namespace Gateway.EndToEnd.Tests.Kubernetes;
 /// load balancer's address becomes the Gateway's, and only the leader writes Services.
 /// </summary>
 [Trait("Category", "EndToEnd")]
-[NeedsUpstreamMaterial]
 public sealed class GatewayServiceTests
 {
     private const string ServicesPath = "api/v1/namespaces/gateway-system/services";

@@ -6,7 +6,6 @@ namespace Gateway.EndToEnd.Tests.Kubernetes;
 
 /// <summary>Exactly one replica leads; when it goes, another takes over within the lease duration.</summary>
 [Trait("Category", "EndToEnd")]
-[NeedsUpstreamMaterial]
 public sealed class LeaderElectionTests
 {
     [Fact]

@@ -7,7 +7,6 @@ namespace Gateway.EndToEnd.Tests.Kubernetes;
 
 /// <summary>In a cluster, a listener whose port is taken is written to the API server as not programmed, and back once it binds.</summary>
 [Trait("Category", "EndToEnd")]
-[NeedsUpstreamMaterial]
 public sealed class ListenerBindStatusTests
 {
     [Fact]

@@ -11,7 +11,6 @@ namespace Gateway.EndToEnd.Tests.Kubernetes;
 
 /// <summary>The status writer against an emulated API server.</summary>
 [Trait("Category", "EndToEnd")]
-[NeedsUpstreamMaterial]
 public sealed class StatusWriterTests
 {
     private static readonly string Objects = Manifests.Join(Manifests.GatewayClass, """

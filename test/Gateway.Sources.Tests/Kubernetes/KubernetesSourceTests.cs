@@ -9,7 +9,6 @@ using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Gateway.Sources.Tests.Kubernetes;
 
-[NeedsUpstreamMaterial]
 public sealed class KubernetesSourceTests : IAsyncLifetime
 {
     private static readonly TimeSpan _wait = TimeSpan.FromSeconds(10);
@@ -26,7 +25,7 @@ public sealed class KubernetesSourceTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         await _emulator.StartAsync();
-        _emulator.LoadYamlFile(UpstreamMaterial.StandardInstall);
+        _emulator.ServeGatewayApiKinds();
         _emulator.WriteKubeconfig(_kubeconfig);
         _http = new HttpClient { BaseAddress = _emulator.BaseAddress, Timeout = TimeSpan.FromSeconds(10) };
     }

@@ -1,12 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
-using System.Formats.Tar;
-using System.IO.Compression;
-using System.Net;
-
 namespace Gateway.Sources.Tests.Upstream;
 
-/// <summary>The test suite's own resolver of upstream material: directory, ../shared, or the pinned download.</summary>
-[NeedsUpstreamMaterial]
+/// <summary>Where the tests find the upstream material: GATEWAY_API_DIR, ../shared, the download; or what to provide.</summary>
 public sealed class UpstreamMaterialTests : IDisposable
 {
     private readonly string _temp = Directory.CreateTempSubdirectory("upstream-material-").FullName;
@@ -14,42 +9,13 @@ public sealed class UpstreamMaterialTests : IDisposable
     public void Dispose() => Directory.Delete(_temp, recursive: true);
 
     [Fact]
-    public void PinnedHashes_MatchTheMaterialInUse()
+    public void TryResolve_VariableNamesCompleteDirectory_IsUsedBeforeTheOneBesideTheCheckout()
     {
-        UpstreamRelease.ConformanceDigest(UpstreamMaterial.ConformanceDir).Should().Be(UpstreamRelease.ConformanceHash);
-        foreach (var (name, hash) in UpstreamRelease.AssetHashes)
-        {
-            Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(Path.Combine(UpstreamMaterial.Directory, name))))
-                .Should().Be(hash, $"{name} is the {UpstreamRelease.Tag} release asset");
-        }
-    }
+        var named = Complete("named");
 
-    [Fact]
-    public void TryFetch_ReleaseAssetsAndArchive_PublishesTheFlattenedConformanceFolder()
-    {
-        var cache = Path.Combine(_temp, "cache", "gateway-api");
+        UpstreamMaterial.TryResolve(named, Complete("shared"), Unreachable, out var dir, out _).Should().BeTrue();
 
-        UpstreamRelease.TryFetch(new FakeGitHub(GitHubFiles()), cache, out var dir, out var failure).Should().BeTrue(failure);
-
-        dir.Should().Be(cache);
-        UpstreamRelease.ConformanceDigest(Path.Combine(dir, "conformance")).Should().Be(UpstreamRelease.ConformanceHash);
-        File.ReadAllBytes(Path.Combine(dir, "standard-install.yaml")).Should().Equal(File.ReadAllBytes(UpstreamMaterial.StandardInstall));
-        Directory.GetDirectories(Path.Combine(_temp, "cache")).Should().Equal([cache], "the staging directory is gone");
-        UpstreamRelease.TryFetch(new FakeGitHub([]), cache, out _, out failure).Should().BeTrue("the second run uses the cache, not the network");
-    }
-
-    [Fact]
-    public void TryFetch_ConformanceFileAltered_RefusesAndCachesNothing()
-    {
-        var files = GitHubFiles();
-        var archive = files.Keys.Single(k => k.EndsWith(".tar.gz", StringComparison.Ordinal));
-        files[archive] = Archive(tampered: true);
-        var cache = Path.Combine(_temp, "cache", "gateway-api");
-
-        UpstreamRelease.TryFetch(new FakeGitHub(files), cache, out _, out var failure).Should().BeFalse();
-
-        failure.Should().Contain("SHA-256").And.Contain(UpstreamRelease.ConformanceHash);
-        Directory.GetDirectories(Path.Combine(_temp, "cache")).Should().BeEmpty();
+        dir.Should().Be(named);
     }
 
     [Fact]
@@ -57,7 +23,7 @@ public sealed class UpstreamMaterialTests : IDisposable
     {
         var beside = Path.Combine(_temp, "shared", "gateway-api");
         UpstreamMaterial.Fetch offline = (out string dir, out string failure) =>
-            UpstreamRelease.TryFetch(new FakeGitHub(null), Path.Combine(_temp, "cache"), out dir, out failure);
+            UpstreamRelease.TryFetch(new UpstreamReleaseTests.FakeGitHub(null), Path.Combine(_temp, "cache"), out dir, out failure);
 
         UpstreamMaterial.TryResolve(null, beside, offline, out _, out var problem).Should().BeFalse();
 
@@ -70,7 +36,7 @@ public sealed class UpstreamMaterialTests : IDisposable
     {
         File.WriteAllText(Path.Combine(_temp, "standard-install.yaml"), "");
 
-        UpstreamMaterial.TryResolve(_temp, UpstreamMaterial.Directory, Unreachable, out _, out var problem).Should().BeFalse();
+        UpstreamMaterial.TryResolve(_temp, Complete("beside"), Unreachable, out _, out var problem).Should().BeFalse();
 
         problem.Should().Be($"GATEWAY_API_DIR={_temp} has no experimental-install.yaml; it must name a directory holding the Gateway API "
             + "v1.6.1 standard-install.yaml, experimental-install.yaml and conformance/.");
@@ -79,61 +45,26 @@ public sealed class UpstreamMaterialTests : IDisposable
     [Fact]
     public void TryResolve_DirectoryBesideCheckout_IsUsedWithoutDownloading()
     {
-        UpstreamMaterial.TryResolve(null, UpstreamMaterial.Directory, Unreachable, out var dir, out _).Should().BeTrue();
+        var beside = Complete("shared");
 
-        dir.Should().Be(UpstreamMaterial.Directory);
+        UpstreamMaterial.TryResolve(null, beside, Unreachable, out var dir, out _).Should().BeTrue();
+
+        dir.Should().Be(beside);
     }
 
     private static bool Unreachable(out string directory, out string failure) =>
         throw new InvalidOperationException("no download expected");
 
-    /// <summary>What github.com serves for the pinned tag, built from the material in use.</summary>
-    private static Dictionary<string, byte[]> GitHubFiles() => new(StringComparer.Ordinal)
+    /// <summary>A directory with the entries the resolver looks for (empty: it checks they are there, not what they say).</summary>
+    private string Complete(string name)
     {
-        [$"/kubernetes-sigs/gateway-api/releases/download/{UpstreamRelease.Tag}/standard-install.yaml"] = File.ReadAllBytes(UpstreamMaterial.StandardInstall),
-        [$"/kubernetes-sigs/gateway-api/releases/download/{UpstreamRelease.Tag}/experimental-install.yaml"] = File.ReadAllBytes(UpstreamMaterial.ExperimentalInstall),
-        [$"/kubernetes-sigs/gateway-api/archive/refs/tags/{UpstreamRelease.Tag}.tar.gz"] = Archive(tampered: false),
-    };
-
-    /// <summary>A source archive laid out as GitHub's: a pax header, one top folder, conformance/ among other things.</summary>
-    private static byte[] Archive(bool tampered)
-    {
-        var output = new MemoryStream();
-        using (var gzip = new GZipStream(output, CompressionLevel.Fastest, leaveOpen: true))
-        using (var tar = new TarWriter(gzip, TarEntryFormat.Pax))
+        var dir = Path.Combine(_temp, name);
+        Directory.CreateDirectory(Path.Combine(dir, "conformance"));
+        foreach (var file in new[] { "standard-install.yaml", "experimental-install.yaml", "conformance/manifests.yaml" })
         {
-            tar.WriteEntry(new PaxGlobalExtendedAttributesTarEntry(new Dictionary<string, string> { ["comment"] = "commit" }));
-            Add(tar, "README.md", "not conformance"u8.ToArray());
-            Add(tar, "conformance/tests/mesh/httproute-weight.yaml", "a mesh test, not flattened"u8.ToArray());
-            foreach (var file in Directory.GetFiles(UpstreamMaterial.ConformanceDir))
-            {
-                var name = Path.GetFileName(file);
-                var bytes = File.ReadAllBytes(file);
-                Add(tar, name == "manifests.yaml" ? "conformance/base/manifests.yaml" : $"conformance/tests/{name}",
-                    tampered && name == "manifests.yaml" ? [.. bytes, (byte)'\n'] : bytes);
-            }
+            File.WriteAllText(Path.Combine(dir, file), "");
         }
 
-        return output.ToArray();
-    }
-
-    private static void Add(TarWriter tar, string path, byte[] content) =>
-        tar.WriteEntry(new PaxTarEntry(TarEntryType.RegularFile, $"gateway-api-1.6.1/{path}") { DataStream = new MemoryStream(content) });
-
-    /// <summary>github.com as far as the download goes; null files stands for a machine without network.</summary>
-    private sealed class FakeGitHub(Dictionary<string, byte[]>? files) : HttpMessageHandler
-    {
-        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
-        {
-            request.RequestUri!.Host.Should().Be("github.com");
-            if (files is null)
-            {
-                throw new HttpRequestException("Name or service not known (github.com:443)");
-            }
-
-            return Task.FromResult(files.TryGetValue(request.RequestUri.AbsolutePath, out var body)
-                ? new HttpResponseMessage(HttpStatusCode.OK) { Content = new ByteArrayContent(body) }
-                : new HttpResponseMessage(HttpStatusCode.NotFound));
-        }
+        return dir;
     }
 }
