@@ -44,6 +44,19 @@ public sealed partial class DockerfileTests
     }
 
     [Fact]
+    public void Dockerfile_PublishesReadyToRun_ForTheRuntimeIdentifierItRestored()
+    {
+        var restore = _lines.Single(l => l.Contains("dotnet restore", StringComparison.Ordinal));
+        var publish = _lines.Single(l => l.Contains("dotnet publish", StringComparison.Ordinal));
+
+        publish.Should().Contain("-p:PublishReadyToRun=true").And.Contain("--self-contained false", "the aspnet base image carries the runtime");
+        var rid = RuntimeIdentifier().Match(publish);
+        rid.Success.Should().BeTrue("ReadyToRun needs a runtime identifier");
+        restore.Should().Contain(rid.Value, "publishing with --no-restore needs the assets restored for the same runtime identifier");
+        publish.Should().Contain("--no-restore");
+    }
+
+    [Fact]
     public void Dockerfile_CopiesOnlyPathsThatExist_AndEveryProjectTheExeNeeds()
     {
         var sources = _lines
@@ -61,6 +74,9 @@ public sealed partial class DockerfileTests
             .Select(r => "src/" + r.Attribute("Include")!.Value.Replace("..\\", "", StringComparison.Ordinal).Replace('\\', '/'));
         sources.Should().Contain(references, "the restore layer needs every project file");
     }
+
+    [GeneratedRegex(@"-r (""[^""]+""|\S+)")]
+    private static partial Regex RuntimeIdentifier();
 
     [GeneratedRegex(@"dotnet publish (\S+\.csproj)")]
     private static partial Regex PublishedProject();

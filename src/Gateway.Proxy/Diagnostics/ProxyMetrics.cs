@@ -23,6 +23,7 @@ public sealed class ProxyMetrics
     private readonly Counter<long> _ejections;
     private readonly Counter<long> _accessLogDropped;
     private readonly Counter<long> _bindFailures;
+    private readonly Counter<long> _bodiesNotReplayable;
 
     public ProxyMetrics(IMeterFactory meterFactory, ProxyState state)
     {
@@ -42,6 +43,8 @@ public sealed class ProxyMetrics
             description: "Access-log lines left out because the writer was behind (the request never waits for the log).");
         _bindFailures = meter.CreateCounter<long>("gateway.listener.bind_failures",
             description: "Attempts to bind a listener socket that failed (port taken, access denied, address not on this host).");
+        _bodiesNotReplayable = meter.CreateCounter<long>("gateway.request.bodies_not_replayable",
+            description: "Requests on a route with retries or mirrors whose body was too large to hold: sent once, without them (by what was given up).");
         meter.CreateObservableGauge("gateway.upstream.ejected_endpoints", () => EjectedEndpoints(state),
             description: "Endpoints left out of rotation now, by cluster (clusters that have had an ejection).");
     }
@@ -61,6 +64,9 @@ public sealed class ProxyMetrics
     }
 
     internal void AccessLogDropped() => _accessLogDropped.Add(1);
+
+    internal void BodyNotReplayable(bool retry, bool mirror) =>
+        _bodiesNotReplayable.Add(1, new KeyValuePair<string, object?>("given_up", retry && mirror ? "retry,mirror" : retry ? "retry" : "mirror"));
 
     /// <param name="bind">The socket as address:port.</param>
     public void ConnectionRejected(string bind) => _rejectedConnections.Add(1, new KeyValuePair<string, object?>("bind", bind));

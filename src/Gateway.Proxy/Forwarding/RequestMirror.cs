@@ -13,9 +13,9 @@ internal sealed partial class RequestMirror(HttpMessageInvoker client, ILogger l
 {
     private static readonly TimeSpan _timeout = TimeSpan.FromSeconds(10);
 
-    public async Task StartAsync(HttpContext context, IReadOnlyList<RouteFilter> filters, ClusterTable clusters)
+    /// <param name="body">The whole request body (held by <see cref="ReplayableRequestBody"/>; never changed, so sends may outlive the request).</param>
+    public void Start(HttpContext context, IReadOnlyList<RouteFilter> filters, ClusterTable clusters, ReadOnlyMemory<byte> body)
     {
-        byte[]? body = null;
         foreach (var filter in filters)
         {
             if (filter is not RequestMirrorFilter mirror || Random.Shared.NextDouble() * 100 >= mirror.Percent)
@@ -23,12 +23,12 @@ internal sealed partial class RequestMirror(HttpMessageInvoker client, ILogger l
                 continue;
             }
 
-            if (clusters.Find(mirror.ClusterId)?.Pick()?.Destination is not { } destination)
+            var target = clusters.Find(mirror.ClusterId);
+            if (target?.Pick()?.Destination is not { } destination)
             {
                 continue;
             }
 
-            body ??= await ReadBodyAsync(context).ConfigureAwait(false);
             var copy = Copy(context.Request, destination, body);
 
             // The mirror sees the request as the backend does: with the route's header changes applied.
@@ -37,16 +37,16 @@ internal sealed partial class RequestMirror(HttpMessageInvoker client, ILogger l
                 Pipeline.HeaderEditor.Apply(headerFilter.Changes, copy.Headers, copy.Content?.Headers);
             }
 
-            _ = Task.Run(() => SendAsync(copy, mirror.ClusterId));
+            _ = Task.Run(() => SendAsync(target.TlsClient ?? client, copy, mirror.ClusterId));
         }
     }
 
-    private async Task SendAsync(HttpRequestMessage request, string clusterId)
+    private async Task SendAsync(HttpMessageInvoker sender, HttpRequestMessage request, string clusterId)
     {
         try
         {
             using var timeout = new CancellationTokenSource(_timeout);
-            using var response = await client.SendAsync(request, timeout.Token).ConfigureAwait(false);
+            using var response = await sender.SendAsync(request, timeout.Token).ConfigureAwait(false);
         }
         catch (Exception e) when (e is HttpRequestException or OperationCanceledException)
         {
@@ -58,26 +58,12 @@ internal sealed partial class RequestMirror(HttpMessageInvoker client, ILogger l
         }
     }
 
-    private static async Task<byte[]> ReadBodyAsync(HttpContext context)
-    {
-        var request = context.Request;
-        if (request.ContentLength is 0 || (request.ContentLength is null && !request.Headers.ContainsKey("Transfer-Encoding")))
-        {
-            return [];
-        }
-
-        using var buffer = new MemoryStream();
-        await request.Body.CopyToAsync(buffer, context.RequestAborted).ConfigureAwait(false);
-        request.Body.Position = 0;
-        return buffer.ToArray();
-    }
-
-    private static HttpRequestMessage Copy(HttpRequest request, string destination, byte[] body)
+    private static HttpRequestMessage Copy(HttpRequest request, string destination, ReadOnlyMemory<byte> body)
     {
         var copy = new HttpRequestMessage(new HttpMethod(request.Method), destination + request.Path + request.QueryString);
-        if (body.Length > 0)
+        if (!body.IsEmpty)
         {
-            copy.Content = new ByteArrayContent(body);
+            copy.Content = new ReadOnlyMemoryContent(body);
         }
 
         foreach (var (name, values) in request.Headers)

@@ -76,18 +76,30 @@ internal sealed class Http1Connection : IDisposable
     }
 
     /// <summary>
-    /// While idle nothing should arrive: readable means the backend closed it or sent something unasked (a 408 on its
-    /// own idle timeout), and either way it cannot carry another request. One poll(2), no wait.
+    /// Starts reading the response before the request is written, as SocketsHttpHandler does. On a connection that was
+    /// idle the read must not complete at once: bytes or the end of the stream already there mean the backend closed it
+    /// or sent something unasked (a 408 on its own idle timeout), and it cannot carry a request. Doing this rather than
+    /// a poll(2) on every reuse costs no extra system call: the read is needed anyway.
     /// </summary>
-    public bool IsUnusableWhileIdle()
+    public ValueTask<ReadResult> StartResponseRead(out bool unusable)
     {
+        var read = Reader.ReadAsync();
+        unusable = Reused && read.IsCompleted;
+        return read;
+    }
+
+    /// <summary>Closes the connection and waits for a read started by <see cref="StartResponseRead"/> to end.</summary>
+    public async ValueTask AbortAsync(ValueTask<ReadResult> pendingRead)
+    {
+        Abort();
         try
         {
-            return IsAborted || _socket.Poll(0, SelectMode.SelectRead);
+            var result = await pendingRead.ConfigureAwait(false);
+            Reader.AdvanceTo(result.Buffer.Start);
         }
-        catch (Exception e) when (e is SocketException or ObjectDisposedException)
+        catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException or OperationCanceledException or InvalidOperationException)
         {
-            return true;
+            // The read failed because the socket is closed: that was the point.
         }
     }
 

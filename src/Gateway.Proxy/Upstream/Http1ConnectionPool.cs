@@ -7,7 +7,8 @@ namespace Gateway.Proxy.Upstream;
 /// <summary>
 /// Idle keep-alive connections to one endpoint: a bounded stack (the most recently used connection is reused first,
 /// so the others age out when traffic drops), under a lock held for a push or a pop only. A connection idle longer
-/// than the idle timeout, or readable while idle (closed or written to by the backend), is closed instead of reused.
+/// than the idle timeout is closed instead of reused; one the backend closed meanwhile is found by the exchange
+/// (<see cref="Http1Connection.StartResponseRead"/>).
 /// </summary>
 internal sealed class Http1ConnectionPool(EndPoint endPoint, int maxIdle, TimeSpan idleTimeout)
 {
@@ -45,7 +46,7 @@ internal sealed class Http1ConnectionPool(EndPoint endPoint, int maxIdle, TimeSp
                 _idle[_count] = null;
             }
 
-            if (now - connection!.IdleSince < _idleMilliseconds && !connection.IsUnusableWhileIdle())
+            if (now - connection!.IdleSince < _idleMilliseconds && !connection.IsAborted)
             {
                 return connection;
             }

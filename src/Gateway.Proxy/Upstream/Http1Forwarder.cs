@@ -22,8 +22,9 @@ internal readonly record struct Http1Outcome(ForwarderError Error, bool RetryReq
 /// YARP's forwarder does (a <see cref="ForwarderError"/>, an <see cref="IForwarderErrorFeature"/> with the exception,
 /// the response status set to 504 on its own timeout), so <see cref="RouteForwarder"/> handles both clients alike:
 /// connect failures feed passive health and the connect retry, client body failures answer 400/413.
-/// A pooled connection the backend closed while it was idle (the request's write fails, or the read ends before any
-/// byte of a response) is tried once more on a new connection when nothing of the body was sent.
+/// A pooled connection the backend closed while it was idle is set aside before anything is sent on it when that is
+/// already visible (<see cref="Http1Connection.StartResponseRead"/>); otherwise (the request's write fails, or the read
+/// ends before any byte of a response) the request is tried once more on a new connection when nothing of the body was sent.
 /// </summary>
 public sealed partial class Http1Forwarder : IDisposable
 {
@@ -68,7 +69,20 @@ public sealed partial class Http1Forwarder : IDisposable
         var exchange = new Exchange(context, endpoint.Address, filters, matchedPrefix, retryCodes, framing, length);
         for (var fresh = false; ; fresh = true)
         {
-            var connection = fresh ? null : pool.Rent();
+            Http1Connection? connection = null;
+            ValueTask<ReadResult> responseRead = default;
+            while (!fresh && (connection = pool.Rent()) is not null)
+            {
+                responseRead = connection.StartResponseRead(out var unusable);
+                if (!unusable)
+                {
+                    break;
+                }
+
+                await connection.AbortAsync(responseRead).ConfigureAwait(false);
+                connection.Dispose();
+            }
+
             if (connection is null)
             {
                 try
@@ -79,9 +93,11 @@ public sealed partial class Http1Forwarder : IDisposable
                 {
                     return Failed(context, CancelledError(context, cancellationToken) ?? ForwarderError.Request, e);
                 }
+
+                responseRead = connection.StartResponseRead(out _);
             }
 
-            var result = await ExchangeAsync(exchange, pool, connection, activityTimeout, cancellationToken).ConfigureAwait(false);
+            var result = await ExchangeAsync(exchange, pool, connection, responseRead, activityTimeout, cancellationToken).ConfigureAwait(false);
             if (result is { } outcome)
             {
                 return outcome;
@@ -101,14 +117,19 @@ public sealed partial class Http1Forwarder : IDisposable
         }
     }
 
-    /// <summary>One exchange on one connection; null when the connection turned out stale and the request may go again on a new one.</summary>
+    /// <summary>
+    /// One exchange on one connection, whose response read is already started; null when the connection turned out
+    /// stale and the request may go again on a new one.
+    /// </summary>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<Http1Outcome?> ExchangeAsync(
-        Exchange exchange, Http1ConnectionPool pool, Http1Connection connection, TimeSpan activityTimeout, CancellationToken cancellationToken)
+        Exchange exchange, Http1ConnectionPool pool, Http1Connection connection, ValueTask<ReadResult> responseRead, TimeSpan activityTimeout,
+        CancellationToken cancellationToken)
     {
         var context = exchange.Context;
         var reused = connection.Reused;
         var reusable = false;
+        var responseReadPending = true;
         RequestBodySender? body = null;
         connection.StartExchange(activityTimeout);
         var registration = cancellationToken.UnsafeRegister(static c => ((Http1Connection)c!).Abort(), connection);
@@ -122,6 +143,8 @@ public sealed partial class Http1Forwarder : IDisposable
             }
             catch (Exception e) when (IsIo(e))
             {
+                responseReadPending = false;
+                await connection.AbortAsync(responseRead).ConfigureAwait(false);
                 return reused && !cancellationToken.IsCancellationRequested ? null : Failed(context, Error(context, connection, cancellationToken), e);
             }
 
@@ -140,7 +163,15 @@ public sealed partial class Http1Forwarder : IDisposable
                 ReadResult read;
                 try
                 {
-                    read = await connection.Reader.ReadAsync().ConfigureAwait(false);
+                    if (responseReadPending)
+                    {
+                        responseReadPending = false;
+                        read = await responseRead.ConfigureAwait(false);
+                    }
+                    else
+                    {
+                        read = await connection.Reader.ReadAsync().ConfigureAwait(false);
+                    }
                 }
                 catch (Exception e) when (IsIo(e))
                 {
@@ -215,6 +246,11 @@ public sealed partial class Http1Forwarder : IDisposable
         finally
         {
             registration.Dispose();
+            if (responseReadPending)
+            {
+                await connection.AbortAsync(responseRead).ConfigureAwait(false); // An unexpected failure before the response was read.
+            }
+
             connection.EndExchange();
             if (body is not null)
             {

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+using System.Buffers;
 using System.Buffers.Binary;
 using System.Collections.Immutable;
 using System.Security.Cryptography;
@@ -224,13 +225,37 @@ public static class ManifestLoader
 
     // The generation moves when anything but metadata and status changes. Half a SHA-256 is plenty to tell two
     // specs of one object apart, and 16 bytes instead of a 64-character string per object adds up at 10,000 routes.
+    // The other top-level fields are written out as they stand rather than from a copy without metadata and status:
+    // at 10,000 routes the copy was a tenth of loading them.
     private static UInt128 Fingerprint(JsonObject node)
     {
-        var copy = (JsonObject)node.DeepClone();
-        copy.Remove("metadata");
-        copy.Remove("status");
+        var json = new ArrayBufferWriter<byte>(1024);
+        using (var writer = new Utf8JsonWriter(json))
+        {
+            writer.WriteStartObject();
+            foreach (var (name, value) in node)
+            {
+                if (name is "metadata" or "status")
+                {
+                    continue;
+                }
+
+                writer.WritePropertyName(name);
+                if (value is null)
+                {
+                    writer.WriteNullValue();
+                }
+                else
+                {
+                    value.WriteTo(writer, JsonOptions);
+                }
+            }
+
+            writer.WriteEndObject();
+        }
+
         Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
-        SHA256.HashData(Encoding.UTF8.GetBytes(copy.ToJsonString(JsonOptions)), hash);
+        SHA256.HashData(json.WrittenSpan, hash);
         return BinaryPrimitives.ReadUInt128LittleEndian(hash);
     }
 

@@ -226,6 +226,60 @@ public sealed class Http1ClientTests
     }
 
     [Fact]
+    public async Task PooledConnectionTheBackendClosedWhileIdle_IsNotUsed_SoAPostWithBodyGoesThrough()
+    {
+        // Once a body has been taken from the client the request cannot go again: the closed connection must be noticed before sending.
+        await using var backend = new ScriptedBackend(async (request, stream) =>
+        {
+            await ScriptedBackend.WriteAsync(stream, $"HTTP/1.1 200 OK\r\nContent-Length: {request.Body.Length + 2}\r\n\r\nok{request.Body}");
+            return false; // Keep-alive by its head, closed right after: as a backend's idle timeout or restart does.
+        });
+        var (gateway, port) = await StartAsync(backend);
+        await using var _ = gateway;
+
+        for (var i = 1; i <= 3; i++)
+        {
+            (await gateway.GetStringAsync($"http://127.0.0.1:{port}/")).Should().Be("ok");
+            await Eventually.TrueAsync(() => Task.FromResult(backend.Closed == (2 * i) - 1), "the backend closed the GET's connection");
+            using var posted = await gateway.Client.PostAsync(new Uri($"http://127.0.0.1:{port}/"), new StringContent($"body {i}"));
+            posted.StatusCode.Should().Be(HttpStatusCode.OK, $"round {i}");
+            (await posted.Content.ReadAsStringAsync()).Should().Be($"okbody {i}");
+            await Eventually.TrueAsync(() => Task.FromResult(backend.Closed == 2 * i), "the backend closed the POST's connection");
+        }
+
+        backend.Connections.Should().Be(6, "each request went on a new connection, none on a closed one");
+    }
+
+    [Fact]
+    public async Task PooledConnectionOnWhichTheBackendSpokeUnasked_IsNotUsed()
+    {
+        // Some servers send "408 Request Timeout" on an idle keep-alive connection before closing it: read as the
+        // answer to the next request, it would reach a client that never timed out.
+        var unasked = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var backend = new ScriptedBackend(async (request, stream) =>
+        {
+            await ScriptedBackend.WriteAsync(stream, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+            if (request.Connection == 1)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(100)); // Until the gateway has pooled the connection.
+                await ScriptedBackend.WriteAsync(stream, "HTTP/1.1 408 Request Timeout\r\nContent-Length: 0\r\n\r\n");
+                unasked.TrySetResult();
+            }
+
+            return true;
+        });
+        var (gateway, port) = await StartAsync(backend);
+        await using var _ = gateway;
+
+        (await gateway.GetStringAsync($"http://127.0.0.1:{port}/first")).Should().Be("ok");
+        await unasked.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        using var second = await gateway.Client.GetAsync(new Uri($"http://127.0.0.1:{port}/second"));
+
+        second.StatusCode.Should().Be(HttpStatusCode.OK, "the 408 was not an answer to this request");
+        backend.Connections.Should().Be(2);
+    }
+
+    [Fact]
     public async Task PostBody_WithContentLengthAndChunked_ReachesTheBackend()
     {
         await using var backend = new ScriptedBackend(async (request, stream) =>

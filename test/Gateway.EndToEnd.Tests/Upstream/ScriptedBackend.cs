@@ -19,6 +19,7 @@ internal sealed class ScriptedBackend : IAsyncDisposable
     private readonly List<Task> _connections = [];
     private readonly Task _accepting;
     private int _connectionCount;
+    private int _closedCount;
 
     /// <param name="answer">Writes the answer to a request; returns false to close the connection after it.</param>
     public ScriptedBackend(Func<Request, Stream, Task<bool>> answer)
@@ -42,6 +43,9 @@ internal sealed class ScriptedBackend : IAsyncDisposable
     public ConcurrentQueue<Request> Received { get; } = new();
 
     public int Connections => Volatile.Read(ref _connectionCount);
+
+    /// <summary>Connections this side has closed or seen closed.</summary>
+    public int Closed => Volatile.Read(ref _closedCount);
 
     public static async Task WriteAsync(Stream stream, string text) => await stream.WriteAsync(Encoding.Latin1.GetBytes(text));
 
@@ -108,6 +112,11 @@ internal sealed class ScriptedBackend : IAsyncDisposable
         catch (Exception e) when (e is IOException or SocketException or OperationCanceledException or ObjectDisposedException)
         {
             // The gateway closed the connection.
+        }
+        finally
+        {
+            socket.Close(); // Before counting: a test waiting on Closed may rely on the FIN being sent.
+            Interlocked.Increment(ref _closedCount);
         }
     }
 
