@@ -132,9 +132,10 @@ public sealed class KubernetesEmulator : IAsyncDisposable
     /// </summary>
     public void ServeGatewayApiKinds()
     {
-        foreach (var (apiVersion, kind, type) in KnownKinds.All.Where(k => k.ApiVersion.StartsWith("gateway.networking.k8s.io/", StringComparison.Ordinal)))
+        foreach (var (apiVersion, kind, _) in KnownKinds.All.Where(k => k.ApiVersion.StartsWith("gateway.networking.k8s.io/", StringComparison.Ordinal)))
         {
-            ServeKind(apiVersion, kind, KnownKinds.IsNamespaced(kind), hasStatus: type.GetProperty("Status") is not null);
+            // Every Gateway API CRD has a status subresource but ReferenceGrant's (the model reads not every status).
+            ServeKind(apiVersion, kind, KnownKinds.IsNamespaced(kind), hasStatus: kind != "ReferenceGrant");
         }
     }
 
