@@ -30,6 +30,9 @@ public static class KnownKinds
 
     public static Type? Find(string apiVersion, string kind) => _types.GetValueOrDefault((apiVersion, kind));
 
+    /// <summary>Every (apiVersion, kind) the gateway reads, with the model type it is read into.</summary>
+    public static IEnumerable<(string ApiVersion, string Kind, Type Type)> All => _types.Select(p => (p.Key.ApiVersion, p.Key.Kind, p.Value));
+
     /// <summary>Kinds that live in a namespace (everything but GatewayClass and Namespace).</summary>
     public static bool IsNamespaced(string kind) => kind is not ("GatewayClass" or "Namespace");
 }

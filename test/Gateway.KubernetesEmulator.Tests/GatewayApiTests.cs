@@ -4,10 +4,9 @@ using System.Text.Json.Nodes;
 
 namespace Gateway.KubernetesEmulator.Tests;
 
+[NeedsUpstreamMaterial]
 public sealed class GatewayApiTests : IAsyncLifetime
 {
-    internal static readonly string StandardInstall = Path.Combine(RepoPaths.Root, "..", "shared", "gateway-api", "standard-install.yaml");
-
     private EmulatorClient _client = null!;
 
     public async Task InitializeAsync() => _client = await EmulatorClient.StartAsync();
@@ -17,7 +16,7 @@ public sealed class GatewayApiTests : IAsyncLifetime
     [Fact]
     public async Task LoadYamlFile_StandardInstall_RegistersGatewayApiKinds()
     {
-        _client.Emulator.LoadYamlFile(StandardInstall);
+        _client.Emulator.LoadYamlFile(UpstreamMaterial.StandardInstall);
 
         var groups = await _client.OkAsync(HttpMethod.Get, "/apis");
         var group = groups["groups"]!.AsArray().Single(g => g!["name"]!.ToString() == "gateway.networking.k8s.io")!;
@@ -31,7 +30,7 @@ public sealed class GatewayApiTests : IAsyncLifetime
     [Fact]
     public async Task Create_GatewayAndHttpRoute_CanBeListedWithSchemaDefaults()
     {
-        _client.Emulator.LoadYamlFile(StandardInstall);
+        _client.Emulator.LoadYamlFile(UpstreamMaterial.StandardInstall);
 
         await _client.OkAsync(HttpMethod.Post, "/apis/gateway.networking.k8s.io/v1/namespaces/default/gateways", JsonNode.Parse("""
             {"apiVersion":"gateway.networking.k8s.io/v1","kind":"Gateway","metadata":{"name":"gw"},
@@ -56,7 +55,7 @@ public sealed class GatewayApiTests : IAsyncLifetime
     [Fact]
     public async Task Post_CustomResourceDefinition_RegistersAndDeleteUnregisters()
     {
-        var crd = Yaml.ReadDocuments(File.ReadAllText(StandardInstall)).First(d => d["metadata"]!["name"]!.ToString() == "gatewayclasses.gateway.networking.k8s.io");
+        var crd = Yaml.ReadDocuments(File.ReadAllText(UpstreamMaterial.StandardInstall)).First(d => d["metadata"]!["name"]!.ToString() == "gatewayclasses.gateway.networking.k8s.io");
         await _client.OkAsync(HttpMethod.Post, "/apis/apiextensions.k8s.io/v1/customresourcedefinitions", crd);
         await _client.OkAsync(HttpMethod.Post, "/apis/gateway.networking.k8s.io/v1/gatewayclasses", JsonNode.Parse("""
             {"metadata":{"name":"emu"},"spec":{"controllerName":"example.com/emu"},"status":{"conditions":[]}}

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 
 namespace Gateway.KubernetesEmulator.Tests;
 
+[NeedsUpstreamMaterial]
 public sealed class KubectlTests : IAsyncLifetime
 {
     private readonly KubernetesEmulator _emulator = new();
@@ -24,7 +25,7 @@ public sealed class KubectlTests : IAsyncLifetime
     [Fact]
     public async Task Apply_NamespaceServiceAndHttpRoute_GetShowsThemAndDeleteRemoves()
     {
-        await RunAsync("apply", "-f", GatewayApiTests.StandardInstall);
+        await RunAsync("apply", "-f", UpstreamMaterial.StandardInstall);
         var manifest = Path.Combine(_dir, "app.yaml");
         await File.WriteAllTextAsync(manifest, """
             apiVersion: v1

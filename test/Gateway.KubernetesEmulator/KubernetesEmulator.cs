@@ -3,6 +3,7 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net;
 using System.Text.Json.Nodes;
+using Gateway.Sources;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 
@@ -108,6 +109,34 @@ public sealed class KubernetesEmulator : IAsyncDisposable
                 token: emulator-ignores-this
 
             """);
+    }
+
+    /// <summary>
+    /// Serves a kind as if its CRD were installed, but with no schema: objects are stored as sent, without the defaults a
+    /// CRD's schema fills in (load the CRD for those). The resource name is the kind's plural in lower case.
+    /// </summary>
+    public void ServeKind(string apiVersion, string kind, bool namespaced, bool hasStatus)
+    {
+        var slash = apiVersion.IndexOf('/', StringComparison.Ordinal);
+        var singular = kind.ToLowerInvariant();
+        var plural = singular.EndsWith('s') ? singular + "es"
+            : singular.EndsWith('y') && !"aeiou".Contains(singular[^2], StringComparison.Ordinal) ? singular[..^1] + "ies"
+            : singular + "s";
+        _store.Serve(new ResourceType(slash < 0 ? "" : apiVersion[..slash], apiVersion[(slash + 1)..], plural, singular, kind,
+            namespaced, hasStatus, [], IsCustom: true));
+    }
+
+    /// <summary>
+    /// Serves the Gateway API kinds the gateway reads (<see cref="KnownKinds"/>) as <see cref="ServeKind"/> does: the upstream
+    /// CRD bundle's part that the gateway needs, without its schemas. Our own ProxyConfig comes from its CRD in deploy/.
+    /// </summary>
+    public void ServeGatewayApiKinds()
+    {
+        foreach (var (apiVersion, kind, _) in KnownKinds.All.Where(k => k.ApiVersion.StartsWith("gateway.networking.k8s.io/", StringComparison.Ordinal)))
+        {
+            // Every Gateway API CRD has a status subresource but ReferenceGrant's (the model reads not every status).
+            ServeKind(apiVersion, kind, KnownKinds.IsNamespaced(kind), hasStatus: kind != "ReferenceGrant");
+        }
     }
 
     /// <summary>Creates every object of a multi-document YAML file (CRDs register their kinds); existing objects are replaced.</summary>

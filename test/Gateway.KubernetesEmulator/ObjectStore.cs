@@ -92,6 +92,18 @@ internal sealed class ObjectStore
         }
     }
 
+    /// <summary>Serves a type without a CRD (so without schema defaults), unless something already serves its kind.</summary>
+    public void Serve(ResourceType type)
+    {
+        lock (_gate)
+        {
+            if (!_types.Values.Any(t => t.GroupVersion == type.GroupVersion && t.Kind == type.Kind))
+            {
+                Register(type);
+            }
+        }
+    }
+
     public List<ResourceType> TypesSnapshot()
     {
         lock (_gate)

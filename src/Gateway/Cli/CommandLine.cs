@@ -68,6 +68,12 @@ public static class CommandLine
             ? await DemoCommand.RunAsync(options, parse.GetValue(_backendPort), cancellationToken).ConfigureAwait(false)
             : 2);
         root.Subcommands.Add(demo);
+
+        var directory = new Argument<string>("DIR") { Description = "A directory of Gateway API objects, as --config-dir reads it." };
+        var validate = new Command("validate", "Check a config directory strictly (fields, types), translate it and print every object's conditions; exit 1 on errors.") { directory };
+        validate.SetAction((parse, cancellationToken) => Validate.ValidateCommand.RunAsync(
+            parse.GetValue(directory)!, parse.GetValue(_controllerName)!, Console.Out, cancellationToken));
+        root.Subcommands.Add(validate);
         return root;
     }
 

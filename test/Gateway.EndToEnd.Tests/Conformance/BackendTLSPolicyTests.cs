@@ -146,6 +146,7 @@ public sealed class BackendTLSPolicyConformanceTests(BackendTlsPolicyFixture fix
 /// </summary>
 [Trait("Category", "Conformance")]
 [ProvesFeature("BackendTLSPolicy")]
+[NeedsUpstreamMaterial]
 public sealed class BackendTLSPolicyEditTests
 {
     private const string Gateway = "same-namespace";

@@ -2,6 +2,7 @@
 namespace Gateway.EndToEnd.Tests.Conformance;
 
 /// <summary>One gateway per test class, serving the base manifests plus the class's own.</summary>
+[NeedsUpstreamMaterial]
 public abstract class ConformanceFixture : IAsyncLifetime
 {
     private ConformanceGateway? _gateway;

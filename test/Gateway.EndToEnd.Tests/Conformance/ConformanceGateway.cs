@@ -7,7 +7,7 @@ using Gateway.Sources.Files;
 namespace Gateway.EndToEnd.Tests.Conformance;
 
 /// <summary>
-/// The upstream conformance manifests (../shared/gateway-api/conformance) served by a real gateway: the base
+/// The upstream conformance manifests served by a real gateway: the base
 /// manifests plus one test's manifests, with EndpointSlices added that point each Service at a local echo
 /// server. Each instance gets its own loopback address range, so Gateways listen on their real ports (80, 443)
 /// without clashing with other tests. Binding ports below 1024 needs root (or a lowered
@@ -26,16 +26,8 @@ internal sealed class ConformanceGateway : IAsyncDisposable
 
     private ConformanceGateway(GatewayUnderTest gateway, int instance, ConformanceSetup setup) => (_gateway, _instance, _setup) = (gateway, instance, setup);
 
-    /// <summary>The upstream manifests, in ../shared beside the checkout (as on every developer machine and in CI).</summary>
-    public static string ManifestDir { get; } = FindManifests();
-
-    private static string FindManifests()
-    {
-        var dir = Path.GetFullPath(Path.Combine(RepoPaths.Root, "..", "shared", "gateway-api", "conformance"));
-        return Directory.Exists(dir)
-            ? dir
-            : throw new DirectoryNotFoundException($"The upstream conformance manifests are expected in {dir} (shared/ beside the checkout).");
-    }
+    /// <summary>The upstream manifests (see <see cref="UpstreamMaterial"/>).</summary>
+    public static string ManifestDir => UpstreamMaterial.ConformanceDir;
 
     public GatewayUnderTest Gateway => _gateway;
 

@@ -8,6 +8,7 @@ namespace Gateway.EndToEnd.Tests.Conformance;
 /// </summary>
 [Trait("Category", "Conformance")]
 [ProvesFeature("GatewayStaticAddresses")]
+[NeedsUpstreamMaterial]
 public sealed class GatewayStaticAddressesTests
 {
     private const string Manifest = "gateway-static-addresses.yaml";
@@ -77,6 +78,7 @@ public sealed class GatewayStaticAddressesTests
 /// <summary>Upstream GatewayOptionalAddressValue (feature GatewayAddressEmpty): an IPAddress with no value gets one assigned.</summary>
 [Trait("Category", "Conformance")]
 [ProvesFeature("GatewayAddressEmpty")]
+[NeedsUpstreamMaterial]
 public sealed class GatewayOptionalAddressValueTests
 {
     [Theory]

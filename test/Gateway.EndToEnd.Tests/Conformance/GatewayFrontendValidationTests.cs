@@ -8,6 +8,7 @@ namespace Gateway.EndToEnd.Tests.Conformance;
 /// What the upstream suite creates before its tests: a CA per validation setting (ConfigMaps with ca.crt) and a client
 /// certificate each CA signed.
 /// </summary>
+[NeedsUpstreamMaterial]
 public sealed class FrontendValidationFixture : IAsyncLifetime
 {
     private ConformanceGateway? _gateway;

@@ -77,6 +77,7 @@ public sealed class GatewayListenerStatusTests(ListenerStatusFixture fixture) : 
 /// </summary>
 [Trait("Category", "Conformance")]
 [ProvesFeature("Gateway")]
+[NeedsUpstreamMaterial]
 public sealed class GatewayModificationTests
 {
     private const string Listeners = "gateway-modify-listeners.yaml";

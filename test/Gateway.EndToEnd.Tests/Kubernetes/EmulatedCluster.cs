@@ -3,7 +3,7 @@ using k8s;
 
 namespace Gateway.EndToEnd.Tests.Kubernetes;
 
-/// <summary>An emulated API server with the Gateway API CRDs installed, and a client for it.</summary>
+/// <summary>An emulated API server serving the Gateway API kinds, and a client for it.</summary>
 internal sealed class EmulatedCluster : IAsyncDisposable
 {
     private readonly string _kubeconfig = Path.Combine(Path.GetTempPath(), $"gateway-kubeconfig-{Guid.NewGuid():N}");
@@ -14,11 +14,20 @@ internal sealed class EmulatedCluster : IAsyncDisposable
 
     public string KubeconfigPath => _kubeconfig;
 
-    public static async Task<EmulatedCluster> StartAsync()
+    /// <summary>
+    /// Starts a cluster serving the Gateway API kinds the gateway reads (Gateway.Sources.KnownKinds); with <paramref name="schemaDefaults"/>,
+    /// also the upstream CRDs, whose schemas fill in defaults as a real API server does.
+    /// </summary>
+    public static async Task<EmulatedCluster> StartAsync(bool schemaDefaults = false)
     {
         var emulator = new KubernetesEmulator.KubernetesEmulator();
         await emulator.StartAsync();
-        emulator.LoadYamlFile(Path.Combine(RepoPaths.Root, "..", "shared", "gateway-api", "standard-install.yaml"));
+        emulator.ServeGatewayApiKinds();
+        if (schemaDefaults)
+        {
+            emulator.LoadYamlFile(UpstreamMaterial.StandardInstall);
+        }
+
         var cluster = new EmulatedCluster(emulator);
         emulator.WriteKubeconfig(cluster._kubeconfig);
         return cluster;

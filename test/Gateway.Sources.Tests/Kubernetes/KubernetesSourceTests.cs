@@ -11,7 +11,6 @@ namespace Gateway.Sources.Tests.Kubernetes;
 
 public sealed class KubernetesSourceTests : IAsyncLifetime
 {
-    private static readonly string _standardInstall = Path.Combine(RepoPaths.Root, "..", "shared", "gateway-api", "standard-install.yaml");
     private static readonly TimeSpan _wait = TimeSpan.FromSeconds(10);
 
     private readonly KubernetesEmulator.KubernetesEmulator _emulator = new(new KubernetesEmulatorOptions { BookmarkInterval = TimeSpan.FromMilliseconds(200) });
@@ -26,7 +25,7 @@ public sealed class KubernetesSourceTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         await _emulator.StartAsync();
-        _emulator.LoadYamlFile(_standardInstall);
+        _emulator.ServeGatewayApiKinds();
         _emulator.WriteKubeconfig(_kubeconfig);
         _http = new HttpClient { BaseAddress = _emulator.BaseAddress, Timeout = TimeSpan.FromSeconds(10) };
     }

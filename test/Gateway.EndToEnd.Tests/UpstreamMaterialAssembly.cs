@@ -1,0 +1,3 @@
+// SPDX-License-Identifier: Apache-2.0
+// Without the upstream Gateway API material, the run stops at once with one line saying what to provide.
+[assembly: TestFramework(UpstreamMaterialFramework.TypeName, "Gateway.EndToEnd.Tests")]
