@@ -23,26 +23,29 @@ internal static class Helm
         _renders.GetOrAdd($"{release}|{ns}|{string.Join(',', set)}", _ => new(() =>
             Manifests.Parse(Run(["template", release, RepoPaths.Of(Chart), "--namespace", ns, "--include-crds", .. set.SelectMany(s => new[] { "--set", s })]), $"helm template {string.Join(' ', set)}"))).Value;
 
-    /// <summary>Runs helm and returns its standard output; a non-zero exit fails with its standard error.</summary>
-    public static string Run(IEnumerable<string> args, string? fileName = null)
+    /// <summary>Runs helm; returns its standard output.</summary>
+    public static string Run(IEnumerable<string> args) => Process(Binary, args);
+
+    /// <summary>Runs a program with HELM naming the binary (for scripts); a non-zero exit fails with its standard error.</summary>
+    public static string Process(string fileName, IEnumerable<string> args)
     {
-        var start = new ProcessStartInfo(fileName ?? Binary) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var start = new ProcessStartInfo(fileName) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var arg in args)
         {
             start.ArgumentList.Add(arg);
         }
 
         start.Environment["HELM"] = Binary;
-        using var process = Process.Start(start)!;
+        using var process = System.Diagnostics.Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         if (!process.WaitForExit(TimeSpan.FromSeconds(60)))
         {
             process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"{start.FileName} {string.Join(' ', start.ArgumentList)} timed out");
+            throw new TimeoutException($"{fileName} {string.Join(' ', start.ArgumentList)} timed out");
         }
 
-        process.ExitCode.Should().Be(0, $"{start.FileName} {string.Join(' ', start.ArgumentList)} must succeed; stderr: {stderr.Result}");
+        process.ExitCode.Should().Be(0, $"{fileName} {string.Join(' ', start.ArgumentList)} must succeed; stderr: {stderr.Result}");
         return stdout.Result;
     }
 

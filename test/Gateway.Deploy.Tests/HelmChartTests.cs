@@ -105,12 +105,24 @@ public sealed class HelmChartTests
     }
 
     [Fact]
+    public void PlainManifests_BuildWithKubectlKustomize_IntoTheChartsDefaultObjects()
+    {
+        // The kubectl beside Helm (.ci/install-helm.sh installs both), else the machine's.
+        var kubectl = Path.Combine(Path.GetDirectoryName(Helm.Binary)!, "kubectl") is var besideHelm && File.Exists(besideHelm) ? besideHelm : "kubectl";
+
+        var built = Manifests.Parse(Helm.Process(kubectl, ["kustomize", RepoPaths.Of("deploy/kubernetes")]), "kubectl kustomize deploy/kubernetes");
+
+        built.All.Select(m => $"{m.Kind}/{m.Namespace}/{m.Name}").Should().BeEquivalentTo(
+            Helm.Template(set: "createNamespace=true").All.Select(m => $"{m.Kind}/{m.Namespace}/{m.Name}"), "`kubectl apply -k deploy/kubernetes` installs what the chart does");
+    }
+
+    [Fact]
     public void PlainManifests_AreTheChartsDefaultRender()
     {
         var rendered = Directory.CreateTempSubdirectory("gateway-render-").FullName;
         try
         {
-            Helm.Run([RepoPaths.Of("deploy/render-kubernetes.sh"), rendered], "bash");
+            Helm.Process("bash", [RepoPaths.Of("deploy/render-kubernetes.sh"), rendered]);
 
             var plain = RepoPaths.Of("deploy/kubernetes");
             var renderedFiles = Directory.GetFiles(rendered).Select(Path.GetFileName).Order(StringComparer.Ordinal).ToList();
