@@ -43,13 +43,8 @@ public sealed class ChannelTlsTests
         return (X509Certificate2.CreateFromPem(Pem("tls.crt"), Pem("tls.key")), X509Certificate2.CreateFromPem(Pem("ca.crt")));
     }
 
-    private static bool Chains(X509Certificate2 certificate, X509Certificate2 root, string usage)
-    {
-        using var chain = new X509Chain();
-        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-        chain.ChainPolicy.CustomTrustStore.Add(root);
-        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-        chain.ChainPolicy.ApplicationPolicy.Add(new System.Security.Cryptography.Oid(usage));
-        return chain.Build(certificate);
-    }
+    /// <summary>The gateway's own check (Proxy.Tls.CertificateChains, as the channel uses it), and the key usage TLS needs for that side.</summary>
+    private static bool Chains(X509Certificate2 certificate, X509Certificate2 root, string usage) =>
+        Gateway.Proxy.Tls.CertificateChains.ChainsTo(certificate, [root])
+        && certificate.Extensions.OfType<X509EnhancedKeyUsageExtension>().Any(e => e.EnhancedKeyUsages[usage] is not null);
 }
