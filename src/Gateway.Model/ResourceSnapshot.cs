@@ -26,6 +26,7 @@ public sealed record ResourceSnapshot
     public ImmutableArray<V1Namespace> Namespaces { get; init; } = [];
     public ImmutableArray<V1ConfigMap> ConfigMaps { get; init; } = [];
     public ImmutableArray<V1Alpha1ProxyConfig> ProxyConfigs { get; init; } = [];
+    public ImmutableArray<V1BackendTLSPolicy> BackendTLSPolicies { get; init; } = [];
 
     /// <summary>Sorts objects of every kind into their arrays (objects of other types are ignored).</summary>
     public static ResourceSnapshot FromObjects(IReadOnlyCollection<KubernetesObject> objects) => new()
@@ -41,6 +42,7 @@ public sealed record ResourceSnapshot
         Namespaces = [.. objects.OfType<V1Namespace>()],
         ConfigMaps = [.. objects.OfType<V1ConfigMap>()],
         ProxyConfigs = [.. objects.OfType<V1Alpha1ProxyConfig>()],
+        BackendTLSPolicies = [.. objects.OfType<V1BackendTLSPolicy>()],
     };
 
     /// <summary>Object counts by kind, for metrics and /status.</summary>
@@ -57,5 +59,6 @@ public sealed record ResourceSnapshot
         ["Namespace"] = Namespaces.Length,
         ["ConfigMap"] = ConfigMaps.Length,
         ["ProxyConfig"] = ProxyConfigs.Length,
+        ["BackendTLSPolicy"] = BackendTLSPolicies.Length,
     };
 }

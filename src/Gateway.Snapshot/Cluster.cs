@@ -12,6 +12,9 @@ public sealed record Cluster
     public ImmutableArray<ClusterEndpoint> Endpoints { get; init; } = [];
 
     public BackendProtocol Protocol { get; init; } = BackendProtocol.Http1;
+
+    /// <summary>Null: plain HTTP to the endpoints.</summary>
+    public BackendTls? Tls { get; init; }
 }
 
 public sealed record ClusterEndpoint(string Address, int Port);

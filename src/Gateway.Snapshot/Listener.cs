@@ -58,6 +58,9 @@ public sealed record Listener
     /// <summary>For HTTPS listeners with frontend validation: the client certificates to accept.</summary>
     public ClientValidation? ClientValidation { get; init; }
 
+    /// <summary>The certificate (an id into ProxySnapshot.Certificates) its Gateway presents to TLS backends, if any.</summary>
+    public string? BackendClientCertificateId { get; init; }
+
     /// <summary>Routes grouped by the hostname they answer for, most specific hostname first.</summary>
     public ImmutableArray<VirtualHost> VirtualHosts { get; init; } = [];
 }

@@ -19,6 +19,7 @@ public static class KnownKinds
         [("gateway.networking.k8s.io/v1", "GRPCRoute")] = typeof(V1GRPCRoute),
         [("gateway.networking.k8s.io/v1", "ReferenceGrant")] = typeof(V1ReferenceGrant),
         [("gateway.networking.k8s.io/v1beta1", "ReferenceGrant")] = typeof(V1ReferenceGrant),
+        [("gateway.networking.k8s.io/v1", V1BackendTLSPolicy.KindName)] = typeof(V1BackendTLSPolicy),
         [("v1", "Service")] = typeof(V1Service),
         [("v1", "Secret")] = typeof(V1Secret),
         [("v1", "Namespace")] = typeof(V1Namespace),

@@ -43,7 +43,7 @@ public static class Translator
             .OrderBy(c => c.Metadata.Name, StringComparer.Ordinal)
             .ToList();
         var acceptedClasses = new HashSet<string>(StringComparer.Ordinal);
-        var features = SupportedFeatures.AsStatus();
+        var features = SupportedFeatures.AsStatus(options);
         foreach (var gatewayClass in ourClasses)
         {
             var status = GatewayClassTranslator.Translate(gatewayClass, index, features);
@@ -184,14 +184,15 @@ public static class Translator
                 }));
         }
 
+        var (clusters, policyStatuses) = BackendTlsPolicies.Apply(index, backends.Clusters, byKey, options.ControllerName);
         var snapshot = new ProxySnapshot
         {
             Listeners = [.. listeners.OrderBy(l => l.Id, StringComparer.Ordinal)],
-            Clusters = backends.Clusters,
+            Clusters = clusters,
             Certificates = [.. certificates.Certificates],
         };
-        // Kind order (ordinal): GRPCRoute < Gateway < GatewayClass < HTTPRoute < ProxyConfig.
-        return new TranslationResult(snapshot, [.. grpcRouteStatuses, .. gatewayStatuses, .. classStatuses, .. routeStatuses, .. proxyConfigStatuses],
+        // Kind order (ordinal): BackendTLSPolicy < GRPCRoute < Gateway < GatewayClass < HTTPRoute < ProxyConfig.
+        return new TranslationResult(snapshot, [.. policyStatuses, .. grpcRouteStatuses, .. gatewayStatuses, .. classStatuses, .. routeStatuses, .. proxyConfigStatuses],
             [.. services.OrderBy(s => s.Metadata.Name, StringComparer.Ordinal)]);
     }
 
@@ -221,6 +222,7 @@ public static class Translator
         Hostname = string.IsNullOrEmpty(listener.Spec.Hostname) ? null : listener.Spec.Hostname.ToLowerInvariant(),
         CertificateIds = listener.CertificateIds,
         ClientValidation = listener.ClientValidation,
+        BackendClientCertificateId = gateway.BackendClientCertificateId,
         VirtualHosts = VirtualHostBuilder.Build(listener, cache),
     };
 }

@@ -18,6 +18,12 @@ public sealed record TranslatorOptions
     public string ListenAddress { get; init; } = "0.0.0.0";
 
     /// <summary>
+    /// Without a pool, the addresses this machine has (loopback and the unspecified addresses always count): a Gateway
+    /// asking for another one in spec.addresses cannot be served. Null when unknown: any IP address is taken as usable.
+    /// </summary>
+    public ImmutableArray<string>? LocalAddresses { get; init; }
+
+    /// <summary>
     /// In a cluster without an address pool: each Gateway gets a Service whose ports lead to container ports of its
     /// own, so Gateways on the same port stay apart. Null outside a cluster (listeners bind their own ports).
     /// </summary>

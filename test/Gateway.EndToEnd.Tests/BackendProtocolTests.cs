@@ -2,11 +2,14 @@
 using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json.Nodes;
+using Gateway.EndToEnd.Tests.Conformance;
 
 namespace Gateway.EndToEnd.Tests;
 
 /// <summary>Backend protocols: appProtocol kubernetes.io/h2c, and WebSocket upgrades passed through.</summary>
 [Trait("Category", "EndToEnd")]
+[ProvesFeature("HTTPRouteBackendProtocolH2C")]
+[ProvesFeature("HTTPRouteBackendProtocolWebSocket")]
 public sealed class BackendProtocolTests
 {
     [Fact]

@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 using System.Security.Authentication;
+using Gateway.EndToEnd.Tests.Conformance;
 
 namespace Gateway.EndToEnd.Tests;
 
 /// <summary>Frontend client-certificate validation (spec.tls.frontend) with CA bundles from ConfigMaps.</summary>
 [Trait("Category", "EndToEnd")]
+[ProvesFeature("GatewayFrontendClientCertificateValidation")]
+[ProvesFeature("GatewayFrontendClientCertificateValidationInsecureFallback")]
 public sealed class ClientCertificateTests
 {
     private static string Gateway(int port, string configMap, string mode) => $"""
@@ -32,15 +35,12 @@ public sealed class ClientCertificateTests
               - name: serving
         """;
 
-    private static string CaConfigMap(string name, string pem) =>
-        $"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {name}\ndata:\n  ca.crt: |\n{string.Join("\n", pem.Trim().Split('\n').Select(l => "    " + l))}\n";
-
     private static async Task<(GatewayUnderTest Gateway, int Port)> StartAsync(string mode, string caPem)
     {
         var gateway = new GatewayUnderTest();
         var backend = await gateway.StartBackendAsync("echo");
         var port = TestPorts.Free();
-        gateway.WriteFile("all.yaml", Manifests.Join(Manifests.GatewayClass, Gateway(port, "client-ca", mode), CaConfigMap("client-ca", caPem),
+        gateway.WriteFile("all.yaml", Manifests.Join(Manifests.GatewayClass, Gateway(port, "client-ca", mode), TestCertificates.CaConfigMapYaml("client-ca", caPem),
             Manifests.Backend("echo", backend.Port), Manifests.Route("r", "gw", "/", "echo"), TestCertificates.SecretYaml("default", "serving", "mtls.example.com")));
         await gateway.StartAsync();
         return (gateway, port);

@@ -37,8 +37,8 @@ internal static class TestCertificates
         return (ca.ExportCertificatePem(), signed.CopyWithPrivateKey(clientKey));
     }
 
-    /// <summary>A CA and a serving certificate it signed for dnsName, all as PEM.</summary>
-    public static (string CaPem, string CertificatePem, string KeyPem) CreateCaAndServer(string dnsName)
+    /// <summary>A CA and a serving certificate it signed for dnsName (and moreNames: DNS names, or URIs with "://"), all as PEM.</summary>
+    public static (string CaPem, string CertificatePem, string KeyPem) CreateCaAndServer(string dnsName, params string[] moreNames)
     {
         var now = DateTimeOffset.UtcNow;
         using var ca = CreateCa($"{dnsName} CA", now);
@@ -47,6 +47,18 @@ internal static class TestCertificates
         var request = new CertificateRequest($"CN={dnsName}", key, HashAlgorithmName.SHA256);
         var san = new SubjectAlternativeNameBuilder();
         san.AddDnsName(dnsName);
+        foreach (var name in moreNames)
+        {
+            if (name.Contains("://", StringComparison.Ordinal))
+            {
+                san.AddUri(new Uri(name));
+            }
+            else
+            {
+                san.AddDnsName(name);
+            }
+        }
+
         request.CertificateExtensions.Add(san.Build());
         request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1")], false));
         using var signed = request.Create(ca, now.AddDays(-1), now.AddDays(10), [5, 6, 7, 8]);
@@ -62,10 +74,19 @@ internal static class TestCertificates
         return request.CreateSelfSigned(now.AddDays(-1), now.AddDays(30));
     }
 
+    /// <summary>A ConfigMap holding a CA bundle under ca.crt, as frontend validation and BackendTLSPolicy read it.</summary>
+    public static string CaConfigMapYaml(string name, string pem, string? ns = null) =>
+        $"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {name}\n{(ns is null ? "" : $"  namespace: {ns}\n")}data:\n  ca.crt: |\n"
+        + string.Join("\n", pem.Trim().Split('\n').Select(l => "    " + l)) + "\n";
+
     public static string SecretYaml(string ns, string name, string commonName, params string[] dnsNames)
     {
         var (cert, key) = Create(commonName, dnsNames);
-        return $"""
+        return TlsSecretYaml(ns, name, cert, key);
+    }
+
+    public static string TlsSecretYaml(string ns, string name, string cert, string key) =>
+        $"""
             apiVersion: v1
             kind: Secret
             metadata:
@@ -76,5 +97,4 @@ internal static class TestCertificates
               tls.crt: {Convert.ToBase64String(Encoding.UTF8.GetBytes(cert))}
               tls.key: {Convert.ToBase64String(Encoding.UTF8.GetBytes(key))}
             """;
-    }
 }

@@ -183,6 +183,11 @@ public sealed class GoldenTests
             options = options with { AddressPool = [.. pool.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)] };
         }
 
+        if (values.TryGetValue("localAddresses", out var local))
+        {
+            options = options with { LocalAddresses = [.. local.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)] };
+        }
+
         if (values.TryGetValue("serviceNamespace", out var ns))
         {
             var ports = values["containerPorts"].Split('-').Select(int.Parse).ToArray();

@@ -30,6 +30,20 @@ public sealed partial class SupportedFeaturesTests
         status.SupportedFeatures.Select(f => f.Name).Should().Equal(SupportedFeatures.Names.Order(StringComparer.Ordinal));
     }
 
+    [Fact]
+    public void GatewayClassStatus_WithGatewayServices_LeavesOutStaticAddresses()
+    {
+        var resources = new ResourceSnapshot
+        {
+            GatewayClasses = [new V1GatewayClass { Kind = "GatewayClass", Metadata = new() { Name = "c", Generation = 1 }, Spec = new() { ControllerName = TranslatorOptions.DefaultControllerName } }],
+        };
+
+        var status = (GatewayClassStatus)Translator.Translate(resources, new TranslatorOptions { Services = new GatewayServiceOptions() }).Statuses.Single().Status;
+
+        status.SupportedFeatures.Select(f => f.Name).Should().NotContain("GatewayStaticAddresses").And.Contain("GatewayAddressEmpty")
+            .And.HaveCount(SupportedFeatures.Names.Length - 1);
+    }
+
     private static string ReadmePath() => RepoPaths.Of("README.md");
 
     [GeneratedRegex(@"^- (\S+)$", RegexOptions.Multiline)]

@@ -23,6 +23,14 @@ public sealed record GatewaySpec
 public sealed record GatewayTLSSpec
 {
     public FrontendTLSConfig? Frontend { get; init; }
+
+    /// <summary>TLS from the Gateway to backends (with a BackendTLSPolicy): the client certificate it presents.</summary>
+    public GatewayBackendTLS? Backend { get; init; }
+}
+
+public sealed record GatewayBackendTLS
+{
+    public SecretObjectReference? ClientCertificateRef { get; init; }
 }
 
 public sealed record FrontendTLSConfig
@@ -116,6 +124,9 @@ public sealed record GatewayInfrastructure
 {
     public ImmutableDictionary<string, string>? Labels { get; init; }
     public ImmutableDictionary<string, string>? Annotations { get; init; }
+
+    /// <summary>Implementation-specific parameters for this Gateway (a local reference: the namespace is the Gateway's).</summary>
+    public ParametersReference? ParametersRef { get; init; }
 }
 
 public sealed record GatewayStatus

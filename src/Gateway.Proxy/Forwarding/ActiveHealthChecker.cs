@@ -118,7 +118,7 @@ public sealed partial class ActiveHealthChecker : BackgroundService
                 }
 
                 checkedClusters.Add(cluster);
-                var target = new HealthCheckTarget(settings, cluster.Cluster.Protocol);
+                var target = new HealthCheckTarget(settings, cluster.Cluster.Protocol, cluster.TlsClient);
                 foreach (var endpoint in cluster.Endpoints)
                 {
                     if (_loops.Remove(endpoint, out var loop))

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
+using System.Collections.Concurrent;
 using System.Collections.Frozen;
+using System.Security.Cryptography.X509Certificates;
 using Gateway.Snapshot;
 
 namespace Gateway.Proxy.Forwarding;
@@ -26,13 +28,34 @@ internal sealed class LiveCluster
     private readonly EndpointHealth[] _endpoints;
     private int _next = -1;
 
-    private LiveCluster(Cluster cluster, EndpointHealth[] endpoints)
+    private LiveCluster(Cluster cluster, EndpointHealth[] endpoints, LiveCluster? previous)
     {
         Cluster = cluster;
         _endpoints = endpoints;
+        if (cluster.Tls is { } tls)
+        {
+            TlsKey = BackendTlsClient.KeyOf(tls);
+            var same = previous?.TlsKey == TlsKey;
+            TlsClient = same ? previous!.TlsClient : BackendTlsClient.Create(tls, null);
+            _withClientCertificate = same ? previous!._withClientCertificate : new(ReferenceEqualityComparer.Instance);
+        }
     }
 
+    // Per Gateway client certificate (CertificateStore keeps one instance per content, so a rotated one gets a new client).
+    private readonly ConcurrentDictionary<X509Certificate2, HttpMessageInvoker>? _withClientCertificate;
+
+    /// <summary>The TLS client for requests from a Gateway that presents this certificate to backends; null for plain clusters.</summary>
+    public HttpMessageInvoker? TlsClientFor(X509Certificate2? clientCertificate) =>
+        clientCertificate is null || _withClientCertificate is null
+            ? TlsClient
+            : _withClientCertificate.GetOrAdd(clientCertificate, c => BackendTlsClient.Create(Cluster.Tls!, c));
+
     public Cluster Cluster { get; }
+
+    /// <summary>With a BackendTLSPolicy: the client that speaks TLS to the endpoints (kept while the setting is unchanged).</summary>
+    public HttpMessageInvoker? TlsClient { get; }
+
+    private string? TlsKey { get; }
 
     public ReadOnlySpan<EndpointHealth> Endpoints => _endpoints;
 
@@ -40,7 +63,7 @@ internal sealed class LiveCluster
     {
         if (previous is null || previous._endpoints.Length == 0)
         {
-            return new LiveCluster(cluster, [.. cluster.Endpoints.Select(e => new EndpointHealth(cluster.Id, e, time))]);
+            return new LiveCluster(cluster, [.. cluster.Endpoints.Select(e => new EndpointHealth(cluster.Id, e, time))], previous);
         }
 
         var kept = new Dictionary<ClusterEndpoint, EndpointHealth>(previous._endpoints.Length);
@@ -49,7 +72,7 @@ internal sealed class LiveCluster
             kept[endpoint.Endpoint] = endpoint;
         }
 
-        return new LiveCluster(cluster, [.. cluster.Endpoints.Select(e => kept.GetValueOrDefault(e) ?? new EndpointHealth(cluster.Id, e, time))]);
+        return new LiveCluster(cluster, [.. cluster.Endpoints.Select(e => kept.GetValueOrDefault(e) ?? new EndpointHealth(cluster.Id, e, time))], previous);
     }
 
     /// <summary>

@@ -20,7 +20,8 @@ internal readonly record struct ProbeResult(bool Passed, string Result, string R
 }
 
 /// <summary>One cluster's check settings and the protocol its endpoints speak.</summary>
-internal sealed record HealthCheckTarget(ActiveHealthCheck Settings, BackendProtocol Protocol);
+/// <param name="TlsClient">For a cluster with a BackendTLSPolicy: the client that speaks TLS to it.</param>
+internal sealed record HealthCheckTarget(ActiveHealthCheck Settings, BackendProtocol Protocol, HttpMessageInvoker? TlsClient = null);
 
 /// <summary>Sends one active health check: a GET for the settings' path to one endpoint.</summary>
 internal delegate Task<ProbeResult> HealthProbe(EndpointHealth endpoint, HealthCheckTarget target, CancellationToken cancellationToken);
@@ -63,7 +64,7 @@ internal sealed class HttpHealthProbe(HttpMessageInvoker client)
         request.Headers.TryAddWithoutValidation("User-Agent", UserAgent);
         try
         {
-            using var response = await client.SendAsync(request, timeout.Token).ConfigureAwait(false);
+            using var response = await (target.TlsClient ?? client).SendAsync(request, timeout.Token).ConfigureAwait(false);
             await response.Content.CopyToAsync(Stream.Null, timeout.Token).ConfigureAwait(false);
             var status = (int)response.StatusCode;
             return ProbeResult.Answered(status, settings.Expects(status));

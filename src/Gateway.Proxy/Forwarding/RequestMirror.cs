@@ -23,7 +23,8 @@ internal sealed partial class RequestMirror(HttpMessageInvoker client, ILogger l
                 continue;
             }
 
-            if (clusters.Find(mirror.ClusterId)?.Pick()?.Destination is not { } destination)
+            var target = clusters.Find(mirror.ClusterId);
+            if (target?.Pick()?.Destination is not { } destination)
             {
                 continue;
             }
@@ -36,16 +37,16 @@ internal sealed partial class RequestMirror(HttpMessageInvoker client, ILogger l
                 Pipeline.HeaderEditor.Apply(headerFilter.Changes, copy.Headers, copy.Content?.Headers);
             }
 
-            _ = Task.Run(() => SendAsync(copy, mirror.ClusterId));
+            _ = Task.Run(() => SendAsync(target.TlsClient ?? client, copy, mirror.ClusterId));
         }
     }
 
-    private async Task SendAsync(HttpRequestMessage request, string clusterId)
+    private async Task SendAsync(HttpMessageInvoker sender, HttpRequestMessage request, string clusterId)
     {
         try
         {
             using var timeout = new CancellationTokenSource(_timeout);
-            using var response = await client.SendAsync(request, timeout.Token).ConfigureAwait(false);
+            using var response = await sender.SendAsync(request, timeout.Token).ConfigureAwait(false);
         }
         catch (Exception e) when (e is HttpRequestException or OperationCanceledException)
         {

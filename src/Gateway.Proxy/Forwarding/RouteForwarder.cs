@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+using System.Security.Cryptography.X509Certificates;
 using Gateway.Proxy.Diagnostics;
 using Gateway.Proxy.Matching;
 using Gateway.Proxy.Pipeline;
@@ -33,7 +34,8 @@ internal sealed partial class RouteForwarder(
 
     /// <summary>Forwards; returns the upstream it ended on (for the access log).</summary>
     public async Task<string> ForwardAsync(
-        HttpContext context, CompiledRoute route, ForwardAction forward, ClusterTable clusters, ListenerDefaults? defaults, PassiveHealthCheck? health = null)
+        HttpContext context, CompiledRoute route, ForwardAction forward, ClusterTable clusters, ListenerDefaults? defaults, PassiveHealthCheck? health = null,
+        X509Certificate2? backendClientCertificate = null)
     {
         var timeouts = route.Route.Timeouts;
         using var requestTimeout = Deadline(context, timeouts?.Request ?? defaults?.RequestTimeout);
@@ -76,7 +78,7 @@ internal sealed partial class RouteForwarder(
         {
             var retriesLeft = retry is null ? 0 : retry.Attempts - attempt;
             var outcome = await AttemptAsync(context, route, forward, clusters, timeouts?.BackendRequest, requestTimeout,
-                retriesLeft > 0 ? retry : null, defaults?.IdleTimeout, health, connectFailed).ConfigureAwait(false);
+                retriesLeft > 0 ? retry : null, defaults?.IdleTimeout, health, connectFailed, backendClientCertificate).ConfigureAwait(false);
             upstream = outcome.Upstream;
             if (outcome.Next == Next.Done)
             {
@@ -115,7 +117,7 @@ internal sealed partial class RouteForwarder(
     private async Task<Outcome> AttemptAsync(
         HttpContext context, CompiledRoute route, ForwardAction forward, ClusterTable clusters,
         TimeSpan? backendTimeout, CancellationTokenSource? requestTimeout, RouteRetry? retry, TimeSpan? idleTimeout,
-        PassiveHealthCheck health, EndpointHealth? connectFailed)
+        PassiveHealthCheck health, EndpointHealth? connectFailed, X509Certificate2? backendClientCertificate)
     {
         var backendIndex = BackendPicker.Pick(forward.Backends);
         if (backendIndex < 0)
@@ -148,7 +150,7 @@ internal sealed partial class RouteForwarder(
         var transformer = route.Transformers[backendIndex];
         using var attemptTimeout = Deadline(context, backendTimeout, requestTimeout?.Token);
         var token = attemptTimeout?.Token ?? requestTimeout?.Token ?? context.RequestAborted;
-        var (error, retryRequested) = await SendAsync(context, route, cluster, endpoint, transformer, retry, idleTimeout, token).ConfigureAwait(false);
+        var (error, retryRequested) = await SendAsync(context, route, cluster, endpoint, transformer, retry, idleTimeout, backendClientCertificate, token).ConfigureAwait(false);
         if (error == ForwarderError.None || retryRequested || context.Response.HasStarted)
         {
             if (endpoint.Succeeded())
@@ -195,25 +197,26 @@ internal sealed partial class RouteForwarder(
 
     /// <summary>
     /// The send itself: plain-HTTP/1.1 clusters go through the gateway's own client when it is on and handles the
-    /// request (not an upgrade, CONNECT or gRPC); everything else through YARP's forwarder. Both report alike.
+    /// request (not an upgrade, CONNECT or gRPC); everything else, TLS clusters included, through YARP's forwarder.
+    /// Both report alike.
     /// </summary>
     private ValueTask<Http1Outcome> SendAsync(
         HttpContext context, CompiledRoute route, LiveCluster cluster, EndpointHealth endpoint, RouteTransformer transformer,
-        RouteRetry? retry, TimeSpan? idleTimeout, CancellationToken token)
+        RouteRetry? retry, TimeSpan? idleTimeout, X509Certificate2? backendClientCertificate, CancellationToken token)
     {
-        return http1 is not null && cluster.Cluster.Protocol == BackendProtocol.Http1 && Http1Forwarder.Handles(context)
+        return http1 is not null && cluster.Cluster.Protocol == BackendProtocol.Http1 && cluster.TlsClient is null && Http1Forwarder.Handles(context)
             ? http1.SendAsync(context, endpoint, transformer.Filters, route.Match.PrefixForRewrite, retry?.Codes, idleTimeout ?? options.DefaultBackendTimeout, token)
-            : SendThroughYarpAsync(context, cluster, endpoint, transformer, retry, idleTimeout, token);
+            : SendThroughYarpAsync(context, cluster, endpoint, transformer, retry, idleTimeout, backendClientCertificate, token);
     }
 
     private async ValueTask<Http1Outcome> SendThroughYarpAsync(
         HttpContext context, LiveCluster cluster, EndpointHealth endpoint, RouteTransformer shared,
-        RouteRetry? retry, TimeSpan? idleTimeout, CancellationToken token)
+        RouteRetry? retry, TimeSpan? idleTimeout, X509Certificate2? backendClientCertificate, CancellationToken token)
     {
         // A request that may be retried takes its own transformer, which records whether the answer was held back.
         var transformer = retry is null ? shared : shared.WithRetryCodes(retry.Codes);
         var requestConfig = _requestConfigs.For(idleTimeout, cluster.Cluster.Protocol);
-        var error = await forwarder.SendAsync(context, endpoint.Destination, client, requestConfig, transformer, token).ConfigureAwait(false);
+        var error = await forwarder.SendAsync(context, endpoint.Destination, cluster.TlsClientFor(backendClientCertificate) ?? client, requestConfig, transformer, token).ConfigureAwait(false);
         return new Http1Outcome(error, transformer.RetryRequested);
     }
 

@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
 using System.Diagnostics;
-using System.Net;
 using Gateway.Proxy.Diagnostics;
 using Gateway.Proxy.Forwarding;
 using Gateway.Proxy.Upstream;
@@ -33,16 +32,7 @@ public sealed class GatewayProxyMiddleware
         _metrics = metrics;
         _accessLog = accessLog;
         _options = options.Value;
-        var client = new HttpMessageInvoker(new SocketsHttpHandler
-        {
-            UseProxy = false,
-            AllowAutoRedirect = false,
-            AutomaticDecompression = DecompressionMethods.None,
-            UseCookies = false,
-            EnableMultipleHttp2Connections = true,
-            ActivityHeadersPropagator = null,
-            ConnectTimeout = TimeSpan.FromSeconds(10),
-        });
+        var client = new HttpMessageInvoker(BackendTlsClient.CreateHandler());
         _forwarder = new RouteForwarder(forwarder, client, new RequestMirror(client, loggers.CreateLogger<RequestMirror>()), _options, metrics, loggers.CreateLogger<RouteForwarder>(),
             _options.UpstreamClient == UpstreamClient.Http1 ? http1 : null);
     }
@@ -91,7 +81,8 @@ public sealed class GatewayProxyMiddleware
                         break;
                     }
 
-                    upstream = await _forwarder.ForwardAsync(context, route, forward, config.Clusters, listener.Listener.Defaults, listener.Listener.PassiveHealthCheck).ConfigureAwait(false);
+                    upstream = await _forwarder.ForwardAsync(context, route, forward, config.Clusters, listener.Listener.Defaults, listener.Listener.PassiveHealthCheck,
+                        listener.Listener.BackendClientCertificateId is { } clientCertificate ? config.Certificates.Find(clientCertificate) : null).ConfigureAwait(false);
                     break;
             }
         }

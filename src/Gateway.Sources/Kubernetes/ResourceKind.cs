@@ -24,6 +24,8 @@ internal sealed record ResourceKind(string Kind, string Group, string Version, s
         new("GRPCRoute", "gateway.networking.k8s.io", "v1", "grpcroutes", true, typeof(V1GRPCRoute)),
         // v1beta1 is served by every standard-channel release; v1 only by the newest.
         new("ReferenceGrant", "gateway.networking.k8s.io", "v1beta1", "referencegrants", true, typeof(V1ReferenceGrant)),
+        // Standard channel since v1.4; a cluster with older CRDs has none (404 is "none yet").
+        new(V1BackendTLSPolicy.KindName, "gateway.networking.k8s.io", "v1", "backendtlspolicies", true, typeof(V1BackendTLSPolicy)) { Optional = true },
         new("Service", "", "v1", "services", true, typeof(V1Service)),
         new("Namespace", "", "v1", "namespaces", false, typeof(V1Namespace)),
         new("ConfigMap", "", "v1", "configmaps", true, typeof(V1ConfigMap)),

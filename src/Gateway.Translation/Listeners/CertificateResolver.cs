@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using Gateway.Model.Core;
+using Gateway.Model.GatewayApi;
 using Gateway.Model.Meta;
 using Gateway.Snapshot;
 using Gateway.Translation.References;
@@ -37,42 +38,64 @@ internal sealed class CertificateResolver(TranslationIndex index)
         var ids = new List<string>();
         foreach (var reference in tls.CertificateRefs)
         {
-            var ns = reference.Namespace ?? gatewayNamespace;
-            var key = new NamespacedName(ns, reference.Name);
-            if ((reference.Group ?? "") != "" || (reference.Kind ?? "Secret") != "Secret")
+            var (certificate, problem) = ResolveSecret(reference, gatewayNamespace, Reason.InvalidCertificateRef, generation);
+            listener.UnresolvedRefs ??= problem;
+            if (certificate is not null)
             {
-                listener.UnresolvedRefs ??= Conditions.False(ConditionType.ResolvedRefs, Reason.InvalidCertificateRef,
-                    $"Certificate reference {reference.Group}/{reference.Kind} {key} is not a Secret.", generation);
-                continue;
+                ids.Add(certificate.Id);
             }
-
-            if (!ReferenceGrants.Permits(index.Resources.ReferenceGrants, GatewayPlanner.GatewayGroup, "Gateway", gatewayNamespace, "", "Secret", ns, reference.Name))
-            {
-                listener.UnresolvedRefs ??= Conditions.False(ConditionType.ResolvedRefs, Reason.RefNotPermitted,
-                    $"No ReferenceGrant in {ns} allows Gateways from {gatewayNamespace} to use Secret {reference.Name}.", generation);
-                continue;
-            }
-
-            if (!index.Secrets.TryGetValue(key, out var secret))
-            {
-                listener.UnresolvedRefs ??= Conditions.False(ConditionType.ResolvedRefs, Reason.InvalidCertificateRef,
-                    $"Secret {key} does not exist.", generation);
-                continue;
-            }
-
-            var (certificate, problem) = Load(secret);
-            if (certificate is null)
-            {
-                listener.UnresolvedRefs ??= Conditions.False(ConditionType.ResolvedRefs, Reason.InvalidCertificateRef,
-                    $"Secret {key} is not a usable TLS certificate: {problem}", generation);
-                continue;
-            }
-
-            _certificates[certificate.Id] = certificate;
-            ids.Add(certificate.Id);
         }
 
         listener.CertificateIds = [.. ids];
+    }
+
+    /// <summary>
+    /// spec.tls.backend.clientCertificateRef: the certificate the Gateway presents to TLS backends, and the Gateway's
+    /// ResolvedRefs condition (set only when the reference is).
+    /// </summary>
+    public void ResolveBackendClient(GatewayPlan plan)
+    {
+        if (plan.Gateway.Spec.Tls?.Backend?.ClientCertificateRef is not { } reference)
+        {
+            return;
+        }
+
+        var generation = plan.Gateway.Metadata.Generation;
+        var (certificate, problem) = ResolveSecret(reference, plan.Key.Namespace, Reason.InvalidClientCertificateRef, generation);
+        plan.BackendClientCertificateId = certificate?.Id;
+        plan.ResolvedRefs = problem
+            ?? Conditions.True(ConditionType.ResolvedRefs, Reason.ResolvedRefs, "The backend client certificate is resolved.", generation);
+    }
+
+    /// <summary>A Secret a Gateway names: the certificate (kept for the snapshot), or the ResolvedRefs=False condition saying why not.</summary>
+    private (TlsCertificate? Certificate, Condition? Problem) ResolveSecret(SecretObjectReference reference, string gatewayNamespace, string invalid, long? generation)
+    {
+        var ns = reference.Namespace ?? gatewayNamespace;
+        var key = new NamespacedName(ns, reference.Name);
+        if ((reference.Group ?? "") != "" || (reference.Kind ?? "Secret") != "Secret")
+        {
+            return (null, Conditions.False(ConditionType.ResolvedRefs, invalid, $"Certificate reference {reference.Group}/{reference.Kind} {key} is not a Secret.", generation));
+        }
+
+        if (!ReferenceGrants.Permits(index.Resources.ReferenceGrants, GatewayPlanner.GatewayGroup, "Gateway", gatewayNamespace, "", "Secret", ns, reference.Name))
+        {
+            return (null, Conditions.False(ConditionType.ResolvedRefs, Reason.RefNotPermitted,
+                $"No ReferenceGrant in {ns} allows Gateways from {gatewayNamespace} to use Secret {reference.Name}.", generation));
+        }
+
+        if (!index.Secrets.TryGetValue(key, out var secret))
+        {
+            return (null, Conditions.False(ConditionType.ResolvedRefs, invalid, $"Secret {key} does not exist.", generation));
+        }
+
+        var (certificate, problem) = Load(secret);
+        if (certificate is null)
+        {
+            return (null, Conditions.False(ConditionType.ResolvedRefs, invalid, $"Secret {key} is not a usable TLS certificate: {problem}", generation));
+        }
+
+        _certificates[certificate.Id] = certificate;
+        return (certificate, null);
     }
 
     private static (TlsCertificate? Certificate, string? Problem) Load(V1Secret secret)

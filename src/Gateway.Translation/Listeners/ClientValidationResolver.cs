@@ -1,6 +1,4 @@
 // SPDX-License-Identifier: Apache-2.0
-using System.Security.Cryptography;
-using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using Gateway.Model.Meta;
 using Gateway.Snapshot;
@@ -15,8 +13,6 @@ namespace Gateway.Translation.Listeners;
 /// </summary>
 internal sealed class ClientValidationResolver(TranslationIndex index)
 {
-    private const string CaKey = "ca.crt";
-
     public void Resolve(ListenerPlan listener, long? generation)
     {
         var frontend = listener.Gateway.Gateway.Spec.Tls?.Frontend;
@@ -47,11 +43,11 @@ internal sealed class ClientValidationResolver(TranslationIndex index)
 
             var key = new NamespacedName(ns, reference.Name);
             var configMap = index.Resources.ConfigMaps.FirstOrDefault(c => c.Key == key);
-            var pem = configMap?.Data?.GetValueOrDefault(CaKey);
-            if (pem is null || !ParsesAsCertificates(pem))
+            var pem = CaBundles.Read(configMap);
+            if (pem is null)
             {
                 listener.UnresolvedRefs ??= Conditions.False(ConditionType.ResolvedRefs, Reason.InvalidCACertificateRef,
-                    configMap is null ? $"ConfigMap {key} does not exist." : $"ConfigMap {key} has no PEM certificates under {CaKey}.", generation);
+                    configMap is null ? $"ConfigMap {key} does not exist." : $"ConfigMap {key} has no PEM certificates under {CaBundles.Key}.", generation);
                 continue;
             }
 
@@ -66,25 +62,5 @@ internal sealed class ClientValidationResolver(TranslationIndex index)
         }
 
         listener.ClientValidation = new ClientValidation(bundles.ToString(), validation.Mode == "AllowInsecureFallback");
-    }
-
-    private static bool ParsesAsCertificates(string pem)
-    {
-        try
-        {
-            var collection = new X509Certificate2Collection();
-            collection.ImportFromPem(pem);
-            var found = collection.Count > 0;
-            foreach (var certificate in collection)
-            {
-                certificate.Dispose();
-            }
-
-            return found;
-        }
-        catch (CryptographicException)
-        {
-            return false;
-        }
     }
 }

@@ -14,6 +14,9 @@ internal sealed class GatewayPlan(V1Gateway gateway)
     /// <summary>The address the listeners bind; null when they cannot be served.</summary>
     public string? Address { get; set; }
 
+    /// <summary>Set when the Gateway itself is not accepted for a reason other than its addresses (its parameters).</summary>
+    public Condition? NotAccepted { get; set; }
+
     /// <summary>Set when the Gateway's addresses cannot be honoured (an Accepted or a Programmed condition).</summary>
     public Condition? AddressProblem { get; set; }
 
@@ -27,6 +30,12 @@ internal sealed class GatewayPlan(V1Gateway gateway)
     public ImmutableArray<GatewayAddress>? StatusAddresses { get; set; }
 
     public List<ListenerPlan> Listeners { get; } = [];
+
+    /// <summary>The certificate presented to TLS backends (spec.tls.backend.clientCertificateRef), when it resolved.</summary>
+    public string? BackendClientCertificateId { get; set; }
+
+    /// <summary>The Gateway's own ResolvedRefs condition: set only when spec.tls.backend names a client certificate.</summary>
+    public Condition? ResolvedRefs { get; set; }
 
     /// <summary>The port a listener on this Gateway port binds: its container port with a Service, else the port itself.</summary>
     public int BindPort(int listenerPort) => ContainerPorts is { } ports ? ports[listenerPort] : listenerPort;

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 using System.Collections.Immutable;
 using System.Globalization;
-using System.Net;
 using Gateway.Model.Core;
 using Gateway.Model.GatewayApi;
 using Gateway.Model.Meta;
@@ -16,7 +15,6 @@ namespace Gateway.Translation.Listeners;
 internal static class GatewayPlanner
 {
     public const string GatewayGroup = "gateway.networking.k8s.io";
-    private const string IPAddressType = "IPAddress";
     private static readonly ImmutableArray<string> _routeKinds = ["HTTPRoute"];
 
     /// <param name="services">The Services in the per-Gateway Services' namespace, by name (empty without them).</param>
@@ -30,6 +28,7 @@ internal static class GatewayPlanner
             .Select(g => new GatewayPlan(g))
             .ToList();
 
+        plans.ForEach(CheckParameters);
         AssignAddresses(plans, options);
         if (options.Services is { } serviceOptions)
         {
@@ -40,43 +39,73 @@ internal static class GatewayPlanner
         foreach (var plan in plans)
         {
             PlanListeners(plan, boundBy, certificates);
+            certificates.ResolveBackendClient(plan);
         }
 
         return plans;
     }
 
+    /// <summary>We take no per-Gateway parameters, so any spec.infrastructure.parametersRef names something we cannot use.</summary>
+    private static void CheckParameters(GatewayPlan plan)
+    {
+        if (plan.Gateway.Spec.Infrastructure?.ParametersRef is { } reference)
+        {
+            plan.NotAccepted = Conditions.False(ConditionType.Accepted, Reason.InvalidParameters,
+                $"spec.infrastructure.parametersRef {reference.Group}/{reference.Kind} {reference.Name} is not supported: this controller takes "
+                + "parameters only on the GatewayClass (a ProxyConfig). Remove the reference.", plan.Gateway.Metadata.Generation);
+        }
+    }
+
     private static void AssignAddresses(List<GatewayPlan> plans, TranslatorOptions options)
     {
-        var generation = (GatewayPlan p) => p.Gateway.Metadata.Generation;
+        var statics = new StaticAddresses(options);
         var taken = new HashSet<string>(StringComparer.Ordinal);
         var needPool = new List<GatewayPlan>();
-        foreach (var plan in plans)
+        foreach (var plan in plans.Where(p => p.NotAccepted is null))
         {
-            var requested = plan.Gateway.Spec.Addresses;
-            if (requested.IsDefaultOrEmpty || requested.All(a => string.IsNullOrEmpty(a.Value)))
+            var generation = plan.Gateway.Metadata.Generation;
+            var requested = plan.Gateway.Spec.Addresses.IsDefault ? [] : plan.Gateway.Spec.Addresses;
+            var unsupported = requested.Where(a => !StaticAddresses.IsSupported(a)).ToList();
+            if (unsupported.Count > 0)
             {
-                needPool.Add(plan);
+                plan.AddressProblem = Conditions.False(ConditionType.Accepted, Reason.UnsupportedAddress,
+                    $"Only IPAddress addresses are supported; got {string.Join(", ", unsupported.Select(a => $"{a.Type ?? StaticAddresses.IPAddressType} {a.Value}"))}.", generation);
                 continue;
             }
 
-            var address = requested.FirstOrDefault(a => !string.IsNullOrEmpty(a.Value));
-            if (address is null || (address.Type ?? IPAddressType) != IPAddressType || !IPAddress.TryParse(address.Value, out _))
+            // An IPAddress without a value asks for one to be assigned, as no address at all does.
+            var values = requested.Select(a => a.Value).Where(v => !string.IsNullOrEmpty(v)).ToList();
+            if (values.Count == 0)
             {
-                plan.AddressProblem = Conditions.False(ConditionType.Accepted, Reason.UnsupportedAddress,
-                    $"Only IPAddress addresses are supported; got {address?.Type ?? IPAddressType} {address?.Value}.", generation(plan));
+                needPool.Add(plan);
                 continue;
             }
 
             if (options.Services is not null)
             {
                 // In a cluster the address belongs to the Gateway's Service (its load balancer); listeners bind ListenAddress.
-                plan.RequestedAddresses = [.. requested.Where(a => (a.Type ?? IPAddressType) == IPAddressType && !string.IsNullOrEmpty(a.Value)).Select(a => a.Value)];
+                plan.RequestedAddresses = [.. values];
                 needPool.Add(plan);
                 continue;
             }
 
-            plan.Address = address.Value;
-            taken.Add(address.Value);
+            var usable = values.Where(v => statics.WhyUnusable(v) is null).ToList();
+            var problems = values.Select(statics.WhyUnusable).OfType<string>().ToList();
+            if (problems.Count == 0 && usable.Count > 1)
+            {
+                problems.Add($"{string.Join(", ", usable.Skip(1))}: a Gateway's listeners bind one address, here {usable[0]}");
+            }
+
+            if (problems.Count > 0)
+            {
+                plan.AddressProblem = Conditions.False(ConditionType.Programmed, Reason.AddressNotUsable,
+                    $"Unusable address: {string.Join("; ", problems)}. Remove it from spec.addresses.", generation);
+                plan.StatusAddresses = [.. usable.Select(v => new GatewayAddress { Type = StaticAddresses.IPAddressType, Value = v })];
+                continue;
+            }
+
+            plan.Address = usable[0];
+            taken.Add(usable[0]);
         }
 
         if (options.AddressPool.IsDefaultOrEmpty || options.Services is not null)
@@ -95,7 +124,7 @@ internal static class GatewayPlanner
             else
             {
                 plan.AddressProblem = Conditions.False(ConditionType.Programmed, Reason.AddressNotAssigned,
-                    "The gateway address range has no free address left.", generation(plan));
+                    "The gateway address range has no free address left.", plan.Gateway.Metadata.Generation);
             }
         }
     }
@@ -166,7 +195,11 @@ internal static class GatewayPlanner
                 certificates.ClientValidation.Resolve(listener, generation);
             }
 
-            ResolveKinds(listener, generation);
+            if (listener.Protocol is not null)
+            {
+                // A listener whose protocol we cannot serve supports no route kind at all.
+                ResolveKinds(listener, generation);
+            }
         }
 
         MarkConflicts(plan.Listeners, generation);

@@ -9,4 +9,5 @@ public static class ConditionType
     public const string ResolvedRefs = "ResolvedRefs";
     public const string Conflicted = "Conflicted";
     public const string SupportedVersion = "SupportedVersion";
+    public const string InsecureFrontendValidationMode = "InsecureFrontendValidationMode";
 }

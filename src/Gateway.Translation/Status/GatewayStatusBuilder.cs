@@ -22,9 +22,9 @@ internal static class GatewayStatusBuilder
         var usable = plan.Listeners.Count(l => l.IsUsable);
         var allValid = usable == plan.Listeners.Count;
         Condition accepted;
-        if (plan.AddressProblem is { Type: ConditionType.Accepted } addressProblem)
+        if ((plan.NotAccepted ?? plan.AddressProblem) is { Type: ConditionType.Accepted } notAccepted)
         {
-            accepted = addressProblem;
+            accepted = notAccepted;
         }
         else if (usable == 0 && plan.Listeners.Count > 0)
         {
@@ -37,7 +37,9 @@ internal static class GatewayStatusBuilder
                 : Conditions.True(ConditionType.Accepted, Reason.ListenersNotValid, "Some listeners are not valid.", generation);
         }
 
-        Condition programmed = plan.AddressProblem is { Type: ConditionType.Programmed } addressNotProgrammed
+        Condition programmed = accepted.Status == "False"
+            ? Conditions.False(ConditionType.Programmed, Reason.Invalid, "The Gateway is not accepted; see its Accepted condition.", generation)
+            : plan.AddressProblem is { Type: ConditionType.Programmed } addressNotProgrammed
             ? addressNotProgrammed
             : plan.Address is null
                 ? Conditions.False(ConditionType.Programmed, Reason.Invalid, "Gateway has no usable address.", generation)
@@ -48,9 +50,40 @@ internal static class GatewayStatusBuilder
         return new GatewayStatus
         {
             Addresses = plan.StatusAddresses ?? (plan.Address is null ? [] : [new GatewayAddress { Type = "IPAddress", Value = plan.Address }]),
-            Conditions = [accepted, programmed],
+            Conditions = [.. GatewayConditions(plan, accepted, programmed)],
             Listeners = [.. listeners],
         };
+    }
+
+    private static IEnumerable<Condition> GatewayConditions(GatewayPlan plan, Condition accepted, Condition programmed)
+    {
+        yield return accepted;
+        yield return programmed;
+        if (plan.ResolvedRefs is { } resolvedRefs)
+        {
+            yield return resolvedRefs;
+        }
+
+        if (InsecureFallback(plan.Gateway) is { } where)
+        {
+            yield return Conditions.True(ConditionType.InsecureFrontendValidationMode, Reason.ConfigurationChanged,
+                $"Client certificate validation lets clients without a valid certificate through (AllowInsecureFallback) {where}.", plan.Gateway.Metadata.Generation);
+        }
+    }
+
+    /// <summary>Where spec.tls.frontend allows insecure fallback ("by default", "on port 8443", ...), or null.</summary>
+    private static string? InsecureFallback(V1Gateway gateway)
+    {
+        const string insecure = "AllowInsecureFallback";
+        var frontend = gateway.Spec.Tls?.Frontend;
+        var places = new List<string>();
+        if (frontend?.Default?.Validation?.Mode == insecure)
+        {
+            places.Add("by default");
+        }
+
+        places.AddRange(frontend?.PerPort.Where(p => p.Tls?.Validation?.Mode == insecure).Select(p => $"on port {p.Port}") ?? []);
+        return places.Count == 0 ? null : string.Join(" and ", places);
     }
 
     private static IEnumerable<Condition> ListenerConditions(ListenerPlan l, long? generation)

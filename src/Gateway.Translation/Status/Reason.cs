@@ -11,6 +11,7 @@ public static class Reason
     public const string Invalid = "Invalid";
     public const string Pending = "Pending";
     public const string RefNotPermitted = "RefNotPermitted";
+    public const string Conflicted = "Conflicted";
 
     // GatewayClass.
     public const string InvalidParameters = "InvalidParameters";
@@ -21,6 +22,9 @@ public static class Reason
     public const string UnsupportedAddress = "UnsupportedAddress";
     public const string AddressNotAssigned = "AddressNotAssigned";
     public const string NoResources = "NoResources";
+    public const string AddressNotUsable = "AddressNotUsable";
+    public const string InvalidClientCertificateRef = "InvalidClientCertificateRef";
+    public const string ConfigurationChanged = "ConfigurationChanged";
 
     // Listener.
     public const string PortUnavailable = "PortUnavailable";

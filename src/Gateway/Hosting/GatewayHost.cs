@@ -176,6 +176,7 @@ public static class GatewayHost
             ControllerName = options.ControllerName,
             ListenAddress = options.ListenAddress,
             AddressPool = options.GatewayAddresses is { } range ? AddressRange.Parse(range) : [],
+            LocalAddresses = options.GatewayAddresses is null && !options.UsesGatewayServices ? MachineAddresses.Read() : null,
             Services = options.UsesGatewayServices
                 ? new GatewayServiceOptions
                 {

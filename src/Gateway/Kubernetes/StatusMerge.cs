@@ -18,11 +18,15 @@ internal static class StatusMerge
             return merged;
         }
 
-        if (merged["parents"] is JsonArray parents && live["parents"] is JsonArray liveParents)
+        // Route parents and policy ancestors that other controllers own are theirs to keep.
+        foreach (var list in (string[])["parents", "ancestors"])
         {
-            foreach (var foreign in liveParents.OfType<JsonObject>().Where(p => p["controllerName"]?.GetValue<string>() != controllerName))
+            if (merged[list] is JsonArray ours && live[list] is JsonArray theirs)
             {
-                parents.Add(foreign.DeepClone());
+                foreach (var foreign in theirs.OfType<JsonObject>().Where(p => p["controllerName"]?.GetValue<string>() != controllerName))
+                {
+                    ours.Add(foreign.DeepClone());
+                }
             }
         }
 
@@ -67,8 +71,9 @@ internal static class StatusMerge
         }
     }
 
-    /// <summary>Listeners match by name, route parents by parentRef and controller.</summary>
+    /// <summary>Listeners match by name, route parents and policy ancestors by their reference and controller.</summary>
     private static bool SameEntry(JsonObject a, JsonObject b) =>
         a["name"] is { } name ? JsonNode.DeepEquals(name, b["name"])
-        : a["parentRef"] is { } parent && JsonNode.DeepEquals(parent, b["parentRef"]) && JsonNode.DeepEquals(a["controllerName"], b["controllerName"]);
+        : (a["parentRef"] ?? a["ancestorRef"]) is { } parent && JsonNode.DeepEquals(parent, b["parentRef"] ?? b["ancestorRef"])
+            && JsonNode.DeepEquals(a["controllerName"], b["controllerName"]);
 }

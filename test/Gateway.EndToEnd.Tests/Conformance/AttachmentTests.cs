@@ -40,6 +40,8 @@ public sealed class ListenerHostnameFixture : ConformanceFixture
 
 /// <summary>Every way a route or listener reference can fail, reported with the upstream reason.</summary>
 [Trait("Category", "Conformance")]
+[ProvesFeature("Gateway")]
+[ProvesFeature("HTTPRoute")]
 public sealed class InvalidReferenceTests(InvalidReferencesFixture fixture) : IClassFixture<InvalidReferencesFixture>
 {
     [Theory]
@@ -82,6 +84,7 @@ public sealed class InvalidReferenceTests(InvalidReferencesFixture fixture) : IC
 
 /// <summary>ReferenceGrant: only a grant that matches from-group, from-kind, from-namespace, to-kind and to-name counts.</summary>
 [Trait("Category", "Conformance")]
+[ProvesFeature("ReferenceGrant")]
 public sealed class InvalidReferenceGrantTests(InvalidReferenceGrantFixture fixture) : IClassFixture<InvalidReferenceGrantFixture>
 {
     [Fact]
@@ -93,6 +96,8 @@ public sealed class InvalidReferenceGrantTests(InvalidReferenceGrantFixture fixt
 }
 
 [Trait("Category", "Conformance")]
+[ProvesFeature("ReferenceGrant")]
+[ProvesFeature("HTTPRoute")]
 public sealed class ReferenceGrantTests(ReferenceGrantFixture fixture) : IClassFixture<ReferenceGrantFixture>
 {
     [Fact]
@@ -111,6 +116,7 @@ public sealed class ReferenceGrantTests(ReferenceGrantFixture fixture) : IClassF
 }
 
 [Trait("Category", "Conformance")]
+[ProvesFeature("HTTPRoute")]
 public sealed class OmittedBackendRefsTests(OmittedBackendsFixture fixture) : IClassFixture<OmittedBackendsFixture>
 {
     [Theory]
@@ -122,6 +128,7 @@ public sealed class OmittedBackendRefsTests(OmittedBackendsFixture fixture) : IC
 }
 
 [Trait("Category", "Conformance")]
+[ProvesFeature("ReferenceGrant")]
 public sealed class PartiallyInvalidRouteTests(PartiallyInvalidFixture fixture) : IClassFixture<PartiallyInvalidFixture>
 {
     [Fact]
@@ -136,6 +143,8 @@ public sealed class PartiallyInvalidRouteTests(PartiallyInvalidFixture fixture) 
 
 /// <summary>Listener hostnames (exact, wildcard) and HTTP listener isolation.</summary>
 [Trait("Category", "Conformance")]
+[ProvesFeature("GatewayHTTPListenerIsolation")]
+[ProvesFeature("HTTPRoute")]
 public sealed class ListenerHostnameTests(ListenerHostnameFixture fixture) : IClassFixture<ListenerHostnameFixture>
 {
     private const string Matching = "httproute-listener-hostname-matching";

@@ -26,6 +26,8 @@ public sealed class MirrorFixture : ConformanceFixture
 
 /// <summary>timeouts.request and timeouts.backendRequest answer 504 in time; "0s" switches them off.</summary>
 [Trait("Category", "Conformance")]
+[ProvesFeature("HTTPRouteRequestTimeout")]
+[ProvesFeature("HTTPRouteBackendTimeout")]
 public sealed class HTTPRouteTimeoutTests(TimeoutFixture fixture) : IClassFixture<TimeoutFixture>
 {
     [Theory]
@@ -53,6 +55,7 @@ public sealed class HTTPRouteTimeoutTests(TimeoutFixture fixture) : IClassFixtur
 
 /// <summary>Weights split traffic in proportion; a weight of 0 gets nothing.</summary>
 [Trait("Category", "Conformance")]
+[ProvesFeature("HTTPRoute")]
 public sealed class HTTPRouteWeightTests(WeightFixture fixture) : IClassFixture<WeightFixture>
 {
     [Fact]
@@ -75,6 +78,7 @@ public sealed class HTTPRouteWeightTests(WeightFixture fixture) : IClassFixture<
 
 /// <summary>Filters on a backendRef apply only to requests sent to that backend.</summary>
 [Trait("Category", "Conformance")]
+[ProvesFeature("HTTPRouteBackendRequestHeaderModification")]
 public sealed class HTTPRouteBackendFilterTests(BackendFilterFixture fixture) : IClassFixture<BackendFilterFixture>
 {
     public static TheoryData<RequestCase> Cases => new()
@@ -91,6 +95,9 @@ public sealed class HTTPRouteBackendFilterTests(BackendFilterFixture fixture) : 
 
 /// <summary>RequestMirror: mirrors receive a copy (with the route's header changes); the client's answer comes from the real backend.</summary>
 [Trait("Category", "Conformance")]
+[ProvesFeature("HTTPRouteRequestMirror")]
+[ProvesFeature("HTTPRouteRequestMultipleMirrors")]
+[ProvesFeature("HTTPRouteRequestPercentageMirror")]
 public sealed class HTTPRouteRequestMirrorTests(MirrorFixture fixture) : IClassFixture<MirrorFixture>
 {
     [Theory]

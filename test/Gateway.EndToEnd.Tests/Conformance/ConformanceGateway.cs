@@ -21,7 +21,10 @@ internal sealed class ConformanceGateway : IAsyncDisposable
     private readonly GatewayUnderTest _gateway;
     private readonly HttpClient _client = new(new SocketsHttpHandler { UseProxy = false, AllowAutoRedirect = false }) { Timeout = TimeSpan.FromSeconds(10) };
 
-    private ConformanceGateway(GatewayUnderTest gateway) => _gateway = gateway;
+    private readonly int _instance;
+    private readonly ConformanceSetup _setup;
+
+    private ConformanceGateway(GatewayUnderTest gateway, int instance, ConformanceSetup setup) => (_gateway, _instance, _setup) = (gateway, instance, setup);
 
     /// <summary>The upstream manifests, in ../shared beside the checkout (as on every developer machine and in CI).</summary>
     public static string ManifestDir { get; } = FindManifests();
@@ -36,21 +39,41 @@ internal sealed class ConformanceGateway : IAsyncDisposable
 
     public GatewayUnderTest Gateway => _gateway;
 
-    public static async Task<ConformanceGateway> StartAsync(params string[] testManifests)
+    public static Task<ConformanceGateway> StartAsync(params string[] testManifests) => StartAsync(new ConformanceSetup { Manifests = testManifests });
+
+    public static async Task<ConformanceGateway> StartAsync(ConformanceSetup setup)
     {
         var instance = Interlocked.Increment(ref _instances);
-        var gateway = new GatewayUnderTest(gatewayAddresses: $"127.{40 + instance}.0.1-127.{40 + instance}.0.200");
-        var documents = new List<string> { Read("manifests.yaml") };
-        documents.AddRange(testManifests.Select(Read));
+        var gateway = new GatewayUnderTest(gatewayAddresses: setup.AddressPool ? $"127.{40 + instance}.0.1-127.{40 + instance}.0.200" : null);
+        var documents = new List<string>();
+        if (setup.BaseManifests)
+        {
+            documents.Add(Read("manifests.yaml"));
+        }
+
+        documents.AddRange(setup.Manifests.Select(m => setup.Rewrite(Read(m))));
         for (var i = 0; i < documents.Count; i++)
         {
             gateway.WriteFile($"{i:00}.yaml", documents[i]);
         }
 
-        gateway.WriteFile("harness.yaml", await HarnessAsync(documents));
+        gateway.WriteFile("harness.yaml", string.Join("\n---\n", [await HarnessAsync(documents), .. setup.ExtraDocuments]));
         await gateway.StartAsync();
-        return new ConformanceGateway(gateway);
+        return new ConformanceGateway(gateway, instance, setup);
     }
+
+    /// <summary>The pool a gateway started with <see cref="ConformanceSetup.AddressPool"/> hands out: 127.(40+instance).0.1-200.</summary>
+    public string PoolAddress(int last) => $"127.{40 + _instance}.0.{last}";
+
+    /// <summary>Replaces one of the setup's test manifests, as a user editing the object would (kubectl apply).</summary>
+    public void ReplaceManifest(string manifest, string content)
+    {
+        var index = Array.IndexOf(_setup.Manifests, manifest) + (_setup.BaseManifests ? 1 : 0);
+        _gateway.WriteFile($"{index:00}.yaml", content);
+    }
+
+    /// <summary>The test manifest as the gateway was given it (after the setup's rewrite).</summary>
+    public string ManifestText(string manifest) => _setup.Rewrite(Read(manifest));
 
     /// <summary>The status the gateway reports for one object, waiting until it is there.</summary>
     public async Task<JsonNode> StatusOfAsync(string kind, string ns, string name)
@@ -91,10 +114,11 @@ internal sealed class ConformanceGateway : IAsyncDisposable
     }
 
     /// <summary>An HTTPS request with independent SNI and Host, to one of a Gateway's listeners.</summary>
-    public async Task<TlsProbe.Result> SendTlsAsync(string gatewayName, string serverName, string host, string path, int port = 443)
+    public async Task<TlsProbe.Result> SendTlsAsync(string gatewayName, string serverName, string host, string path, int port = 443,
+        System.Security.Cryptography.X509Certificates.X509Certificate2? clientCertificate = null)
     {
         var address = await AddressOfAsync(gatewayName);
-        return await TlsProbe.GetAsync(address, port, serverName, host, path);
+        return await TlsProbe.GetAsync(address, port, serverName, host, path, clientCertificate);
     }
 
     public async ValueTask DisposeAsync()
@@ -127,10 +151,16 @@ internal sealed class ConformanceGateway : IAsyncDisposable
             .SelectMany(d => ManifestLoader.Load("conformance.yaml", d).Objects)
             .Select(o => o.Object)
             .OfType<V1Service>();
+        var (tlsBackend, tlsCa) = await ConformanceBackends.TlsBackendAsync();
+        var (unrelatedCa, _, _) = TestCertificates.CreateCaAndServer("unrelated.example.com");
+        yaml.Append("---\n").Append(TestCertificates.CaConfigMapYaml("tls-checks-ca-certificate", tlsCa, InfraNamespace))
+            .Append("---\n").Append(TestCertificates.CaConfigMapYaml("mismatch-ca-certificate", unrelatedCa, InfraNamespace))
+            .Append("\n---\n").Append(TestCertificates.TlsSecretYaml(InfraNamespace, "tls-checks-client-certificate",
+                ConformanceBackends.ClientCertificate.CertificatePem, ConformanceBackends.ClientCertificate.KeyPem)).Append('\n');
         foreach (var service in services)
         {
             var ns = service.Metadata.Namespace!;
-            var port = await PortOfAsync(ns, service.Metadata.Name);
+            var port = service.Spec.Selector?.GetValueOrDefault("app")?.StartsWith("tls-backend", StringComparison.Ordinal) == true ? tlsBackend.Port : await PortOfAsync(ns, service.Metadata.Name);
             yaml.Append($"""
                 ---
                 apiVersion: discovery.k8s.io/v1
@@ -156,6 +186,24 @@ internal sealed class ConformanceGateway : IAsyncDisposable
     }
 
     private static Task<int> PortOfAsync(string ns, string name) => ConformanceBackends.PortOfAsync(ns, name);
+}
+
+/// <summary>What a conformance gateway serves besides the base manifests, and how.</summary>
+internal sealed record ConformanceSetup
+{
+    /// <summary>Upstream test manifests (file names in the conformance directory).</summary>
+    public string[] Manifests { get; init; } = [];
+
+    /// <summary>What the upstream suite creates itself (CA ConfigMaps, client certificates), as YAML documents.</summary>
+    public string[] ExtraDocuments { get; init; } = [];
+
+    /// <summary>Applied to each test manifest, as the upstream applier fills in placeholders.</summary>
+    public Func<string, string> Rewrite { get; init; } = m => m;
+
+    /// <summary>Start with --gateway-addresses (the instance's own range); without it Gateways bind 127.0.0.1.</summary>
+    public bool AddressPool { get; init; } = true;
+
+    public bool BaseManifests { get; init; } = true;
 }
 
 /// <summary>What the client got, and (when a backend answered) what the backend saw.</summary>

@@ -10,6 +10,7 @@ public sealed class CorsFixture : ConformanceFixture
 
 /// <summary>The CORS filter: preflights answered by the gateway, allow headers on responses to allowed origins.</summary>
 [Trait("Category", "Conformance")]
+[ProvesFeature("HTTPRouteCORS")]
 public sealed class HTTPRouteCorsTests(CorsFixture fixture) : IClassFixture<CorsFixture>
 {
     private static Dictionary<string, string> Preflight(string origin, string method, string? headers = null) => headers is null

@@ -29,6 +29,7 @@ public sealed class RewriteFixture : ConformanceFixture
 
 /// <summary>RequestHeaderModifier: set replaces, add appends, remove deletes; names are case-insensitive.</summary>
 [Trait("Category", "Conformance")]
+[ProvesFeature("HTTPRoute")]
 public sealed class HTTPRouteRequestHeaderModifierTests(RequestHeaderFixture fixture) : IClassFixture<RequestHeaderFixture>
 {
     public static TheoryData<RequestCase> RequestCases => new()
@@ -59,6 +60,7 @@ public sealed class HTTPRouteRequestHeaderModifierTests(RequestHeaderFixture fix
 
 /// <summary>ResponseHeaderModifier, on what the backend answered.</summary>
 [Trait("Category", "Conformance")]
+[ProvesFeature("HTTPRouteResponseHeaderModification")]
 public sealed class HTTPRouteResponseHeaderModifierTests(ResponseHeaderFixture fixture) : IClassFixture<ResponseHeaderFixture>
 {
     public static TheoryData<RequestCase> ResponseCases => new()
@@ -95,6 +97,14 @@ public sealed class HTTPRouteResponseHeaderModifierTests(ResponseHeaderFixture f
 
 /// <summary>RequestRedirect: path rewrites, status codes, and the spec's port-defaulting rules.</summary>
 [Trait("Category", "Conformance")]
+[ProvesFeature("HTTPRoutePathRedirect")]
+[ProvesFeature("HTTPRoutePortRedirect")]
+[ProvesFeature("HTTPRouteSchemeRedirect")]
+[ProvesFeature("HTTPRoute303RedirectStatusCode")]
+[ProvesFeature("HTTPRoute307RedirectStatusCode")]
+[ProvesFeature("HTTPRoute308RedirectStatusCode")]
+[ProvesFeature("HTTPRouteNamedRouteRule")]
+[ProvesFeature("GatewayPort8080")]
 public sealed class HTTPRouteRedirectTests(RedirectFixture fixture) : IClassFixture<RedirectFixture>
 {
     public static TheoryData<RequestCase> Cases => new()
@@ -135,6 +145,8 @@ public sealed class HTTPRouteRedirectTests(RedirectFixture fixture) : IClassFixt
 
 /// <summary>URLRewrite: ReplacePrefixMatch (with the slash rules), ReplaceFullPath, hostname.</summary>
 [Trait("Category", "Conformance")]
+[ProvesFeature("HTTPRoutePathRewrite")]
+[ProvesFeature("HTTPRouteHostRewrite")]
 public sealed class HTTPRouteRewriteTests(RewriteFixture fixture) : IClassFixture<RewriteFixture>
 {
     private static readonly Dictionary<string, string> _modifiable = H("X-Header-Remove", "remove-val", "X-Header-Add-Append", "append-val-1");

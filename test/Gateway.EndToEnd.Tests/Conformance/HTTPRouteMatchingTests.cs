@@ -13,6 +13,7 @@ public sealed class MatchingFixture : ConformanceFixture
 
 /// <summary>Path matching (Exact, PathPrefix on whole segments) and OR'ed matches, as upstream HTTPRouteMatching.</summary>
 [Trait("Category", "Conformance")]
+[ProvesFeature("HTTPRoute")]
 public sealed class HTTPRouteMatchingTests(MatchingFixture fixture) : IClassFixture<MatchingFixture>
 {
     public static TheoryData<RequestCase> Cases => new()

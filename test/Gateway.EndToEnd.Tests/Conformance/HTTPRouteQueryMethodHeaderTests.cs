@@ -19,6 +19,7 @@ public sealed class HeaderFixture : ConformanceFixture
 }
 
 [Trait("Category", "Conformance")]
+[ProvesFeature("HTTPRouteQueryParamMatching")]
 public sealed class HTTPRouteQueryParamMatchingTests(QueryParamFixture fixture) : IClassFixture<QueryParamFixture>
 {
     public static TheoryData<RequestCase> Cases => new()
@@ -50,6 +51,7 @@ public sealed class HTTPRouteQueryParamMatchingTests(QueryParamFixture fixture) 
 }
 
 [Trait("Category", "Conformance")]
+[ProvesFeature("HTTPRouteMethodMatching")]
 public sealed class HTTPRouteMethodMatchingTests(MethodFixture fixture) : IClassFixture<MethodFixture>
 {
     public static TheoryData<RequestCase> Cases => new()
@@ -74,6 +76,7 @@ public sealed class HTTPRouteMethodMatchingTests(MethodFixture fixture) : IClass
 }
 
 [Trait("Category", "Conformance")]
+[ProvesFeature("HTTPRoute")]
 public sealed class HTTPRouteHeaderMatchingTests(HeaderFixture fixture) : IClassFixture<HeaderFixture>
 {
     public static TheoryData<RequestCase> Cases => new()

@@ -23,6 +23,8 @@ public sealed class SecretReferenceGrantFixture : ConformanceFixture
 
 /// <summary>HTTPS listeners: TLS termination with certificates from Secrets, SNI, and 421 for misdirected requests.</summary>
 [Trait("Category", "Conformance")]
+[ProvesFeature("Gateway")]
+[ProvesFeature("GatewayHTTPSListenerDetectMisdirectedRequests")]
 public sealed class HTTPSListenerTests(HttpsFixture fixture) : IClassFixture<HttpsFixture>
 {
     private const string Gateway = "same-namespace-with-https-listener";
@@ -67,6 +69,8 @@ public sealed class HTTPSListenerTests(HttpsFixture fixture) : IClassFixture<Htt
 
 /// <summary>Certificate references that cannot be used are reported with the upstream reasons.</summary>
 [Trait("Category", "Conformance")]
+[ProvesFeature("Gateway")]
+[ProvesFeature("ReferenceGrant")]
 public sealed class GatewayTlsConfigurationTests(TlsConfigurationFixture fixture) : IClassFixture<TlsConfigurationFixture>
 {
     [Theory]
@@ -92,6 +96,7 @@ public sealed class GatewayTlsConfigurationTests(TlsConfigurationFixture fixture
 
 /// <summary>A Secret in another namespace is usable once a ReferenceGrant there allows it.</summary>
 [Trait("Category", "Conformance")]
+[ProvesFeature("ReferenceGrant")]
 public sealed class GatewaySecretReferenceGrantTests(SecretReferenceGrantFixture fixture) : IClassFixture<SecretReferenceGrantFixture>
 {
     [Fact]

@@ -25,6 +25,8 @@ public sealed class AttachedRoutesFixture : ConformanceFixture
 
 /// <summary>Precedence across routes, listener ports, one route on several Gateways, path order.</summary>
 [Trait("Category", "Conformance")]
+[ProvesFeature("HTTPRoute")]
+[ProvesFeature("HTTPRouteParentRefPort")]
 public sealed class RouteSelectionTests(AcrossRoutesFixture fixture) : IClassFixture<AcrossRoutesFixture>
 {
     private const string PortMatching = "httproute-listener-port-matching";
@@ -53,6 +55,7 @@ public sealed class RouteSelectionTests(AcrossRoutesFixture fixture) : IClassFix
 }
 
 [Trait("Category", "Conformance")]
+[ProvesFeature("HTTPRoute")]
 public sealed class MultipleGatewaysTests(MultipleGatewaysFixture fixture) : IClassFixture<MultipleGatewaysFixture>
 {
     public static TheoryData<RequestCase> Cases => new()
@@ -69,6 +72,7 @@ public sealed class MultipleGatewaysTests(MultipleGatewaysFixture fixture) : ICl
 }
 
 [Trait("Category", "Conformance")]
+[ProvesFeature("HTTPRoute")]
 public sealed class PathMatchOrderTests(PathOrderFixture fixture) : IClassFixture<PathOrderFixture>
 {
     public static TheoryData<RequestCase> Cases => new()
@@ -87,6 +91,8 @@ public sealed class PathMatchOrderTests(PathOrderFixture fixture) : IClassFixtur
 }
 
 [Trait("Category", "Conformance")]
+[ProvesFeature("Gateway")]
+[ProvesFeature("GatewayPort8080")]
 public sealed class AttachedRoutesTests(AttachedRoutesFixture fixture) : IClassFixture<AttachedRoutesFixture>
 {
     [Theory]

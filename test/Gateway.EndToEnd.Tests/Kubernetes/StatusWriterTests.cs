@@ -108,6 +108,37 @@ public sealed class StatusWriterTests
     }
 
     [Fact]
+    public async Task Write_BackendTLSPolicy_GetsAnAncestorForOurGateway_AndKeepsOtherControllersAncestors()
+    {
+        await using var cluster = await EmulatedCluster.StartAsync();
+        var objects = Manifests.Join(Objects.Replace("  - name: elsewhere", "  rules:\n  - backendRefs:\n    - name: secure\n      port: 443", StringComparison.Ordinal), """
+            apiVersion: gateway.networking.k8s.io/v1
+            kind: BackendTLSPolicy
+            metadata:
+              name: tls
+              namespace: default
+            spec:
+              targetRefs:
+              - {group: "", kind: Service, name: secure}
+              validation:
+                hostname: secure.example.com
+                wellKnownCACertificates: System
+            """);
+        cluster.Emulator.LoadYaml(objects);
+        var policy = await GetAsync(cluster, "apis/gateway.networking.k8s.io/v1/namespaces/default/backendtlspolicies/tls");
+        policy["status"] = JsonNode.Parse($$"""{"ancestors":[{{ForeignParent.Replace("parentRef", "ancestorRef", StringComparison.Ordinal)}}]}""");
+        cluster.Emulator.Apply(policy);
+
+        await NewWriter(cluster, Translate(objects)).WriteAsync(CancellationToken.None);
+
+        var ancestors = (await GetAsync(cluster, "apis/gateway.networking.k8s.io/v1/namespaces/default/backendtlspolicies/tls"))["status"]!["ancestors"]!.AsArray();
+        ancestors.Select(a => $"{a!["controllerName"]} {a["ancestorRef"]!["name"]}").Should().BeEquivalentTo(
+            [$"{TranslatorOptions.DefaultControllerName} gw", "example.com/other elsewhere"]);
+        ancestors.Single(a => a!["ancestorRef"]!["name"]!.GetValue<string>() == "gw")!["conditions"]!.AsArray()
+            .Select(c => $"{c!["type"]}={c["status"]}").Should().Equal("Accepted=True", "ResolvedRefs=True");
+    }
+
+    [Fact]
     public async Task NewWriter_WithTheSameStatus_WritesNothing_BecauseTransitionTimesAreKept()
     {
         await using var cluster = await EmulatedCluster.StartAsync();
