@@ -42,32 +42,18 @@ internal sealed partial class RouteForwarder(
         var retry = route.Route.Retry;
         if (retry is not null || route.HasMirror)
         {
-            // The body must be readable more than once: held in memory when it is small enough, else sent once.
-            ReplayableRequestBody? body;
-            try
+            if (await ReadBodyAheadAsync(context, route, retry is not null).ConfigureAwait(false) is not { } body)
             {
-                body = await ReplayableRequestBody.ReadAheadAsync(context).ConfigureAwait(false);
-            }
-            catch (Exception e) when (e is BadHttpRequestException or IOException or OperationCanceledException)
-            {
-                if (!context.RequestAborted.IsCancellationRequested)
-                {
-                    await RequestBodyLimit.WriteClientFailureAsync(context, (e as BadHttpRequestException)?.StatusCode ?? 400).ConfigureAwait(false);
-                }
-
-                return "-";
+                return "-"; // The client's body failed; answered.
             }
 
-            if (body is { IsWhole: false })
+            if (!body.Replayable)
             {
-                metrics.BodyNotReplayable(retry is not null, route.HasMirror);
-                LogBodyNotReplayable(logger, route.Route.Owner, ReplayableRequestBody.MaxBytes);
                 retry = null;
             }
-
-            if (route.HasMirror && body is not { IsWhole: false })
+            else if (route.HasMirror)
             {
-                mirror.Start(context, route.Route.Filters, clusters, body?.Whole ?? ReadOnlyMemory<byte>.Empty);
+                mirror.Start(context, route.Route.Filters, clusters, body.Bytes);
             }
         }
 
@@ -111,6 +97,37 @@ internal sealed partial class RouteForwarder(
                 return upstream;
             }
         }
+    }
+
+    /// <summary>
+    /// Retries and mirrors need the body more than once: it is read ahead and held when small enough, else sent once
+    /// without them (counted). Null when reading the client's body failed; the client has been answered.
+    /// </summary>
+    private async Task<(bool Replayable, ReadOnlyMemory<byte> Bytes)?> ReadBodyAheadAsync(HttpContext context, CompiledRoute route, bool retried)
+    {
+        ReplayableRequestBody? body;
+        try
+        {
+            body = await ReplayableRequestBody.ReadAheadAsync(context).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is BadHttpRequestException or IOException or OperationCanceledException)
+        {
+            if (!context.RequestAborted.IsCancellationRequested)
+            {
+                await RequestBodyLimit.WriteClientFailureAsync(context, (e as BadHttpRequestException)?.StatusCode ?? 400).ConfigureAwait(false);
+            }
+
+            return null;
+        }
+
+        if (body is { IsWhole: false })
+        {
+            metrics.BodyNotReplayable(retried, route.HasMirror);
+            LogBodyNotReplayable(logger, route.Route.Owner, ReplayableRequestBody.MaxBytes);
+            return (false, ReadOnlyMemory<byte>.Empty);
+        }
+
+        return (true, body?.Whole ?? ReadOnlyMemory<byte>.Empty);
     }
 
     /// <param name="connectFailed">The endpoint whose connection just failed, once this request has used its connect retry.</param>
