@@ -98,6 +98,17 @@ public sealed class ConditionStamper(TimeProvider time)
                     }),
                 ],
             },
+            ListenerSetStatus ls => ls with
+            {
+                Conditions = StampAll(ls.Conditions, (previous as ListenerSetStatus)?.Conditions),
+                Listeners =
+                [
+                    .. ls.Listeners.Select(l => l with
+                    {
+                        Conditions = StampAll(l.Conditions, (previous as ListenerSetStatus)?.Listeners.FirstOrDefault(p => p.Name == l.Name)?.Conditions),
+                    }),
+                ],
+            },
             ProxyConfigStatus p => p with { Conditions = StampAll(p.Conditions, (previous as ProxyConfigStatus)?.Conditions) },
             var other => other,
         };
