@@ -9,20 +9,8 @@ public sealed class ListenerSetClusterTests
 {
     private static string Objects(int gatewayPort, int listenerSetPort, int backendPort) => Manifests.Join(
         Manifests.GatewayClass,
-        Manifests.Gateway("gw", gatewayPort) + "  allowedListeners:\n    namespaces:\n      from: Same\n",
-        $"""
-        apiVersion: gateway.networking.k8s.io/v1
-        kind: ListenerSet
-        metadata:
-          name: extra
-        spec:
-          parentRef:
-            name: gw
-          listeners:
-          - name: extra-http
-            protocol: HTTP
-            port: {listenerSetPort}
-        """,
+        Manifests.AllowingListenerSets(Manifests.Gateway("gw", gatewayPort)),
+        Manifests.ListenerSet("extra", "gw", "extra-http", listenerSetPort),
         Manifests.Backend("echo", backendPort),
         Manifests.Route("echo", "gw", "/", "echo").Replace("  - name: gw", "  - kind: ListenerSet\n    name: extra", StringComparison.Ordinal));
 
