@@ -115,8 +115,9 @@ public sealed class ConditionStamper(TimeProvider time)
         return s with { Status = status };
     }
 
+    /// <summary>Kind too: a Gateway and a ListenerSet may share a namespace and name.</summary>
     private static bool SameParent(ParentReference a, ParentReference b) =>
-        a.Namespace == b.Namespace && a.Name == b.Name && a.SectionName == b.SectionName && a.Port == b.Port;
+        a.Kind == b.Kind && a.Namespace == b.Namespace && a.Name == b.Name && a.SectionName == b.SectionName && a.Port == b.Port;
 
     /// <summary>One stamped status and the last call that handed it in.</summary>
     private sealed class Stamped(ObjectStatus status)
