@@ -35,6 +35,7 @@ public static class SupportedFeatures
         "HTTPRouteBackendRequestHeaderModification",
         "HTTPRouteBackendTimeout",
         "HTTPRouteCORS",
+        "HTTPRouteDestinationPortMatching",
         "HTTPRouteHostRewrite",
         "HTTPRouteMethodMatching",
         "HTTPRouteNamedRouteRule",
@@ -48,6 +49,9 @@ public static class SupportedFeatures
         "HTTPRouteRequestPercentageMirror",
         "HTTPRouteRequestTimeout",
         "HTTPRouteResponseHeaderModification",
+        "HTTPRouteRetry",
+        "HTTPRouteRetryBackendTimeout",
+        "HTTPRouteRetryConnectionError",
         "HTTPRouteSchemeRedirect",
         "ReferenceGrant",
     ];

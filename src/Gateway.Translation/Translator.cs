@@ -3,6 +3,7 @@ using System.Collections.Immutable;
 using Gateway.Model;
 using Gateway.Model.Core;
 using Gateway.Model.Extensions;
+using Gateway.Model.GatewayApi;
 using Gateway.Snapshot;
 using Gateway.Translation.Addresses;
 using Gateway.Translation.Attachment;
@@ -168,6 +169,16 @@ public static class Translator
         CertificateIds = listener.CertificateIds,
         ClientValidation = listener.ClientValidation,
         BackendClientCertificateId = gateway.BackendClientCertificateId,
+        Infrastructure = Infrastructure(gateway.Gateway.Spec.Infrastructure),
         VirtualHosts = VirtualHostBuilder.Build(listener, cache),
     };
+
+    private static InfrastructureMetadata? Infrastructure(GatewayInfrastructure? infrastructure) =>
+        infrastructure is { Labels.Count: > 0 } or { Annotations.Count: > 0 }
+            ? new InfrastructureMetadata
+            {
+                Labels = (infrastructure.Labels ?? ImmutableDictionary<string, string>.Empty).ToImmutableSortedDictionary(StringComparer.Ordinal),
+                Annotations = (infrastructure.Annotations ?? ImmutableDictionary<string, string>.Empty).ToImmutableSortedDictionary(StringComparer.Ordinal),
+            }
+            : null;
 }
