@@ -176,6 +176,16 @@ public static class Translator
         CertificateIds = listener.CertificateIds,
         ClientValidation = listener.ClientValidation,
         BackendClientCertificateId = gateway.BackendClientCertificateId,
+        Infrastructure = Infrastructure(gateway.Gateway.Spec.Infrastructure),
         VirtualHosts = VirtualHostBuilder.Build(listener, cache),
     };
+
+    private static InfrastructureMetadata? Infrastructure(GatewayInfrastructure? infrastructure) =>
+        infrastructure is { Labels.Count: > 0 } or { Annotations.Count: > 0 }
+            ? new InfrastructureMetadata
+            {
+                Labels = (infrastructure.Labels ?? ImmutableDictionary<string, string>.Empty).ToImmutableSortedDictionary(StringComparer.Ordinal),
+                Annotations = (infrastructure.Annotations ?? ImmutableDictionary<string, string>.Empty).ToImmutableSortedDictionary(StringComparer.Ordinal),
+            }
+            : null;
 }
