@@ -102,17 +102,11 @@ public sealed class ExplainCommandTests : IDisposable
     [Fact]
     public async Task AgainstARunningGateway_ReadsItsAdminServer()
     {
-        var port = TestPorts.Free();
-        await using var gateway = new GatewayUnderTest();
-        foreach (var file in Directory.GetFiles(_example.Dir))
-        {
-            gateway.WriteFile(Path.GetFileName(file), File.ReadAllText(file).Replace("port: 8080", $"port: {port}", StringComparison.Ordinal));
-        }
-
-        await gateway.StartAsync();
+        var (gateway, port) = await _example.StartGatewayAsync();
+        await using var running = gateway;
 
         using var output = new StringWriter();
-        var exit = await ExplainCommand.RunAsync(new ExplainCommand.Source(null, gateway.Admin, "unused"), $"http://127.0.0.1:{port}/hello", "GET", [], null, output, CancellationToken.None);
+        var exit = await ExplainCommand.RunAsync(new Cli.ConfigSource(null, gateway.Admin, "unused"), $"http://127.0.0.1:{port}/hello", "GET", [], null, output, CancellationToken.None);
 
         exit.Should().Be(0, output.ToString());
         output.ToString().Split('\n').Should().Contain([
@@ -133,7 +127,7 @@ public sealed class ExplainCommandTests : IDisposable
     {
         using var output = new StringWriter();
         var exit = await ExplainCommand.RunAsync(
-            new ExplainCommand.Source(_example.Dir, new Uri("http://127.0.0.1:1/"), Translation.TranslatorOptions.DefaultControllerName), url, "GET", headers, null, output, CancellationToken.None);
+            new Cli.ConfigSource(_example.Dir, new Uri("http://127.0.0.1:1/"), Translation.TranslatorOptions.DefaultControllerName), url, "GET", headers, null, output, CancellationToken.None);
         return (exit, output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries));
     }
 }

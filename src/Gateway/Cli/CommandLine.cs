@@ -75,6 +75,10 @@ public static class CommandLine
             parse.GetValue(directory)!, parse.GetValue(_controllerName)!, Console.Out, cancellationToken));
         root.Subcommands.Add(validate);
         root.Subcommands.Add(ExplainCommandLine());
+        var status = new Command("status", "A table of GatewayClasses, Gateways, listeners and routes with their conditions, and the objects the gateway ignores and why, "
+            + "for the objects in --config-dir or else the running gateway's admin server (--admin-address, --admin-port).");
+        status.SetAction((parse, cancellationToken) => Status.StatusCommand.RunAsync(ReadOnlySource(parse), Console.Out, cancellationToken));
+        root.Subcommands.Add(status);
         return root;
     }
 
@@ -90,10 +94,13 @@ public static class CommandLine
             url, header, method, address,
         };
         explain.SetAction((parse, cancellationToken) => Explain.ExplainCommand.RunAsync(
-            new Explain.ExplainCommand.Source(parse.GetValue(_configDir), ConfigSources.AdminUri(parse.GetValue(_adminAddress)!, parse.GetValue(_adminPort)), parse.GetValue(_controllerName)!, parse.GetValue(_listenAddress)!),
+            ReadOnlySource(parse),
             parse.GetValue(url)!, parse.GetValue(method)!, parse.GetValue(header) ?? [], parse.GetValue(address), Console.Out, cancellationToken));
         return explain;
     }
+
+    private static ConfigSource ReadOnlySource(ParseResult parse) => new(
+        parse.GetValue(_configDir), ConfigSources.AdminUri(parse.GetValue(_adminAddress)!, parse.GetValue(_adminPort)), parse.GetValue(_controllerName)!, parse.GetValue(_listenAddress)!);
 
     /// <summary>Reads and checks the flags; prints what is wrong and returns null when they cannot work.</summary>
     internal static GatewayOptions? Bind(ParseResult parse, bool demo = false, TextWriter? errors = null)

@@ -6,6 +6,9 @@ using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Gateway.Cli;
 
+/// <summary>Where a read-only command's config comes from: a directory (translated in the command) or a running gateway's admin server.</summary>
+internal sealed record ConfigSource(string? ConfigDir, Uri Admin, string ControllerName, string ListenAddress = "0.0.0.0");
+
 /// <summary>Where the read-only commands (validate, explain, status) get their objects: a config directory or a running gateway.</summary>
 internal static class ConfigSources
 {
@@ -40,5 +43,13 @@ internal static class ConfigSources
     {
         using var client = new HttpClient { BaseAddress = admin, Timeout = TimeSpan.FromSeconds(10) };
         return SnapshotJson.Deserialize(await client.GetByteArrayAsync("config", cancellationToken).ConfigureAwait(false));
+    }
+
+    /// <summary>The statuses a running gateway keeps, from its admin server's /status (a Kubernetes List).</summary>
+    public static async Task<System.Text.Json.Nodes.JsonObject> ReadAdminStatusAsync(Uri admin, CancellationToken cancellationToken)
+    {
+        using var client = new HttpClient { BaseAddress = admin, Timeout = TimeSpan.FromSeconds(10) };
+        return System.Text.Json.Nodes.JsonNode.Parse(await client.GetByteArrayAsync("status", cancellationToken).ConfigureAwait(false))?.AsObject()
+            ?? throw new System.Text.Json.JsonException("/status is empty");
     }
 }

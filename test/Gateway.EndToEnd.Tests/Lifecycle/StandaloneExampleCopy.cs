@@ -15,5 +15,19 @@ internal sealed class StandaloneExampleCopy : IDisposable
 
     public string Dir { get; }
 
+    /// <summary>A gateway (in process) serving this copy, its listener moved from 8080 to a free port; the caller disposes it.</summary>
+    public async Task<(GatewayUnderTest Gateway, int Port)> StartGatewayAsync()
+    {
+        var port = TestPorts.Free();
+        var gateway = new GatewayUnderTest();
+        foreach (var file in Directory.GetFiles(Dir))
+        {
+            gateway.WriteFile(Path.GetFileName(file), File.ReadAllText(file).Replace("port: 8080", $"port: {port}", StringComparison.Ordinal));
+        }
+
+        await gateway.StartAsync();
+        return (gateway, port);
+    }
+
     public void Dispose() => Directory.Delete(Dir, recursive: true);
 }

@@ -12,11 +12,8 @@ namespace Gateway.Cli.Explain;
 /// </summary>
 internal static class ExplainCommand
 {
-    /// <summary>Where the config comes from: a directory (translated here) or a running gateway's admin server.</summary>
-    public sealed record Source(string? ConfigDir, Uri Admin, string ControllerName, string ListenAddress = "0.0.0.0");
-
     /// <returns>0 when a route takes the request, 1 when none does, 2 when the command cannot run.</returns>
-    public static async Task<int> RunAsync(Source source, string url, string method, IReadOnlyList<string> headers, string? address, TextWriter output, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(ConfigSource source, string url, string method, IReadOnlyList<string> headers, string? address, TextWriter output, CancellationToken cancellationToken)
     {
         if (Request(url, method, headers, address, out var problem) is not { } request)
         {
@@ -44,7 +41,7 @@ internal static class ExplainCommand
         return explanation.Route is null ? 1 : 0;
     }
 
-    private static async Task<ProxySnapshot> SnapshotAsync(Source source, TextWriter output, CancellationToken cancellationToken)
+    private static async Task<ProxySnapshot> SnapshotAsync(ConfigSource source, TextWriter output, CancellationToken cancellationToken)
     {
         if (source.ConfigDir is not { } dir)
         {

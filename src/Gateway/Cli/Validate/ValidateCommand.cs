@@ -74,7 +74,7 @@ internal static class ValidateCommand
             .Order(StringComparer.Ordinal);
 
     /// <summary>Each list of conditions in a status, with where it is: the object, a listener, or a route's parent.</summary>
-    private static IEnumerable<(string Scope, JsonArray Conditions)> Conditions(JsonNode? status)
+    internal static IEnumerable<(string Scope, JsonArray Conditions)> Conditions(JsonNode? status)
     {
         if (status?["conditions"] is JsonArray own)
         {
