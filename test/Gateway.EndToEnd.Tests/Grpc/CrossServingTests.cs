@@ -59,24 +59,9 @@ public sealed class CrossServingTests
         }, "the GRPCRoute is served again once the HTTPRoute is gone");
     }
 
-    private static string HttpRoute(string name, string? created) => $"""
-        apiVersion: gateway.networking.k8s.io/v1
-        kind: HTTPRoute
-        metadata:
-          name: {name}
-        {(created is null ? "" : $"  creationTimestamp: \"{created}\"")}
-        spec:
-          parentRefs:
-          - name: gw
-          rules:
-          - matches:
-            - path:
-                type: PathPrefix
-                value: /web
-            backendRefs:
-            - name: http
-              port: 80
-        """;
+    /// <summary>An HTTPRoute on gw for /web, created at <paramref name="created"/> (or with no creationTimestamp).</summary>
+    private static string HttpRoute(string name, string? created) =>
+        Manifests.Route(name, "gw", "/web", "http").Replace($"  name: {name}\n", created is null ? $"  name: {name}\n" : $"  name: {name}\n  creationTimestamp: \"{created}\"\n", StringComparison.Ordinal);
 
     /// <summary>The Accepted condition of a route's one parent, once it has the expected status (if one is given).</summary>
     private static async Task<JsonNode> AcceptedOfAsync(GatewayUnderTest gateway, string kind, string name, string? status = null)

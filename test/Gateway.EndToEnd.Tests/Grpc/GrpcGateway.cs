@@ -44,8 +44,11 @@ internal sealed class GrpcGateway : IAsyncDisposable
         return new GrpcGateway(gateway, backend, port);
     }
 
-    /// <summary>A GRPCRoute on Gateway gw sending every method of one gRPC service to a Service's port 80.</summary>
-    public static string Route(string name, string service, string backend) => $"""
+    /// <summary>
+    /// A GRPCRoute on Gateway gw sending every method of one gRPC service (or only <paramref name="method"/>, and only
+    /// calls with the metadata <paramref name="header"/> if given) to a Service's port 80.
+    /// </summary>
+    public static string Route(string name, string service, string backend, string? method = null, (string Name, string Value)? header = null) => $"""
         apiVersion: gateway.networking.k8s.io/v1
         kind: GRPCRoute
         metadata:
@@ -57,6 +60,8 @@ internal sealed class GrpcGateway : IAsyncDisposable
           - matches:
             - method:
                 service: {service}
+        {(method is null ? "" : $"        method: {method}")}
+        {(header is not { } h ? "" : $"      headers: [{{name: {h.Name}, value: \"{h.Value}\"}}]")}
             backendRefs:
             - name: {backend}
               port: 80

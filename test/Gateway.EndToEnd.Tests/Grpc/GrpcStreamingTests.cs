@@ -102,8 +102,11 @@ public sealed class GrpcStreamingTests
         {
             // Each change replaces a GRPCRoute on the listener the stream came in on (no hostnames, so the same
             // VirtualHost): Unary calls carrying x-churn: i go to another backend, which shows the change is in force.
-            grpc.Gateway.WriteFile("churn.yaml", ChurnRoute(i));
-            var churn = new Metadata { { "x-churn", i.ToString(System.Globalization.CultureInfo.InvariantCulture) } };
+            // A GRPCRoute, not an HTTPRoute: an HTTPRoute on the same hostnames would take the listener from the
+            // GRPCRoutes (the cross-serving rule) instead of being an unrelated change.
+            var number = i.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            grpc.Gateway.WriteFile("churn.yaml", GrpcGateway.Route("churn", "gateway.tests.Streaming", "churn", "Unary", ("x-churn", number)));
+            var churn = new Metadata { { "x-churn", number } };
             await Eventually.TrueAsync(async () => (await grpc.Client.UnaryAsync(new Note { Text = "probe" }, churn)).Backend == "default/churn",
                 $"route change {i} is served");
 
@@ -117,27 +120,4 @@ public sealed class GrpcStreamingTests
         call.GetStatus().StatusCode.Should().Be(StatusCode.OK);
         call.GetTrailers().GetValue("x-backend-method").Should().Be("default/grpc chat");
     }
-
-    // A GRPCRoute, not an HTTPRoute: an HTTPRoute on the same hostnames would take the listener from the GRPCRoutes
-    // (the cross-serving rule) instead of being an unrelated change.
-    private static string ChurnRoute(int i) => $"""
-        apiVersion: gateway.networking.k8s.io/v1
-        kind: GRPCRoute
-        metadata:
-          name: churn
-        spec:
-          parentRefs:
-          - name: gw
-          rules:
-          - matches:
-            - method:
-                service: gateway.tests.Streaming
-                method: Unary
-              headers:
-              - name: x-churn
-                value: "{i}"
-            backendRefs:
-            - name: churn
-              port: 80
-        """;
 }
