@@ -29,9 +29,14 @@ internal sealed class GrpcGateway : IAsyncDisposable
     public Streaming.Streaming.StreamingClient Client { get; }
 
     /// <param name="extra">More manifests to serve from the start.</param>
-    public static async Task<GrpcGateway> StartAsync(params string[] extra)
+    public static Task<GrpcGateway> StartAsync(params string[] extra) => StartAsync(_ => { }, extra);
+
+    /// <param name="configure">Sets the gateway's options before it starts.</param>
+    /// <param name="extra">More manifests to serve from the start.</param>
+    public static async Task<GrpcGateway> StartAsync(Action<Gateway.Cli.GatewayOptions> configure, params string[] extra)
     {
         var gateway = new GatewayUnderTest();
+        configure(gateway.Options);
         var backend = await GrpcBackend.StartAsync("default/grpc");
         var http = await gateway.StartBackendAsync("http");
         var port = TestPorts.Free();
