@@ -20,7 +20,7 @@ public sealed class GrpcDrainTests
     [Fact]
     public async Task OpenStream_OnShutdown_GoesOnWhileNewConnectionsAreRefused_AndEndsNormally()
     {
-        await using var grpc = await GrpcGateway.StartAsync(o => (o.DrainPeriod, o.ShutdownTimeout) = (_drain, _shutdownTimeout));
+        await using var grpc = await GrpcGateway.StartAsync(o => (o.DrainPeriod, o.ShutdownTimeout) = (_drain, _shutdownTimeout), proxyConfig: null);
         using var call = grpc.Client.Chat();
         (await ExchangeAsync(call, "before")).Should().Be(1);
 

@@ -29,11 +29,12 @@ internal sealed class GrpcGateway : IAsyncDisposable
     public Streaming.Streaming.StreamingClient Client { get; }
 
     /// <param name="extra">More manifests to serve from the start.</param>
-    public static Task<GrpcGateway> StartAsync(params string[] extra) => StartAsync(_ => { }, extra);
+    public static Task<GrpcGateway> StartAsync(params string[] extra) => StartAsync(_ => { }, null, extra);
 
     /// <param name="configure">Sets the gateway's options before it starts.</param>
+    /// <param name="proxyConfig">The spec of a ProxyConfig for the GatewayClass, if it should have one.</param>
     /// <param name="extra">More manifests to serve from the start.</param>
-    public static async Task<GrpcGateway> StartAsync(Action<Gateway.Cli.GatewayOptions> configure, params string[] extra)
+    public static async Task<GrpcGateway> StartAsync(Action<Gateway.Cli.GatewayOptions> configure, string? proxyConfig, params string[] extra)
     {
         var gateway = new GatewayUnderTest();
         configure(gateway.Options);
@@ -42,7 +43,7 @@ internal sealed class GrpcGateway : IAsyncDisposable
         var port = TestPorts.Free();
         gateway.WriteFile("all.yaml", Manifests.Join(
         [
-            Manifests.GatewayClass, Manifests.Gateway("gw", port), Manifests.Backend("grpc", backend.Port), Manifests.Backend("http", http.Port),
+            proxyConfig is null ? Manifests.GatewayClass : Manifests.GatewayClassWithProxyConfig(proxyConfig), Manifests.Gateway("gw", port), Manifests.Backend("grpc", backend.Port), Manifests.Backend("http", http.Port),
             Route("streaming", "gateway.tests.Streaming", "grpc"), .. extra,
         ]));
         await gateway.StartAsync();
