@@ -1,5 +1,4 @@
 // SPDX-License-Identifier: Apache-2.0
-using Gateway.Model.Meta;
 using Gateway.Translation.Routes;
 
 namespace Gateway.Translation.Attachment;
@@ -24,7 +23,7 @@ internal static class CrossServing
             return rejected; // No GRPCRoute attached anywhere: nothing can conflict (the common case, checked in O(gRPC routes)).
         }
 
-        var byListener = new Dictionary<string, List<(TranslatedRoute Route, IReadOnlyList<string> Hosts, bool IsGrpc)>>(StringComparer.Ordinal);
+        var byListener = new Dictionary<string, List<Attached>>(StringComparer.Ordinal);
         Collect(grpc, isGrpc: true, shared, byListener);
         Collect(http, isGrpc: false, shared, byListener);
         foreach (var (listenerId, attached) in byListener)
@@ -34,37 +33,29 @@ internal static class CrossServing
                 continue;
             }
 
-            attached.Sort(static (a, b) => Older(a.Route.Metadata, b.Route.Metadata));
-            var kept = (Grpc: new HostSet(), Http: new HostSet());
-            var keptBy = (Grpc: new List<(TranslatedRoute, IReadOnlyList<string>)>(), Http: new List<(TranslatedRoute, IReadOnlyList<string>)>());
-            foreach (var (route, hosts, isGrpc) in attached)
+            attached.Sort(static (a, b) => a.Created != b.Created ? a.Created.CompareTo(b.Created) : string.CompareOrdinal(a.Key, b.Key));
+            var hosts = (Grpc: new HostSet(), Http: new HostSet());
+            var routes = (Grpc: new List<Attached>(), Http: new List<Attached>());
+            foreach (var candidate in attached)
             {
-                var other = isGrpc ? kept.Http : kept.Grpc;
-                if (other.Overlaps(hosts))
+                var (otherHosts, otherRoutes) = candidate.IsGrpc ? (hosts.Http, routes.Http) : (hosts.Grpc, routes.Grpc);
+                if (otherHosts.Overlaps(candidate.Hosts))
                 {
-                    var winner = (isGrpc ? keptBy.Http : keptBy.Grpc).First(k => new HostSet(k.Item2).Overlaps(hosts)).Item1;
-                    if (!rejected.TryGetValue(route.Result, out var lost))
+                    if (!rejected.TryGetValue(candidate.Route.Result, out var lost))
                     {
-                        rejected[route.Result] = lost = new Dictionary<string, TranslatedRoute>(StringComparer.Ordinal);
+                        rejected[candidate.Route.Result] = lost = new Dictionary<string, TranslatedRoute>(StringComparer.Ordinal);
                     }
 
-                    lost[listenerId] = winner;
+                    lost[listenerId] = otherRoutes.First(k => new HostSet(k.Hosts).Overlaps(candidate.Hosts)).Route;
                     continue;
                 }
 
-                (isGrpc ? kept.Grpc : kept.Http).Add(hosts);
-                (isGrpc ? keptBy.Grpc : keptBy.Http).Add((route, hosts));
+                (candidate.IsGrpc ? hosts.Grpc : hosts.Http).Add(candidate.Hosts);
+                (candidate.IsGrpc ? routes.Grpc : routes.Http).Add(candidate);
             }
         }
 
         return rejected;
-    }
-
-    /// <summary>Oldest first; equally old routes by namespace/name.</summary>
-    private static int Older(ObjectMeta a, ObjectMeta b)
-    {
-        var byAge = (a.CreationTimestamp ?? DateTimeOffset.MinValue).CompareTo(b.CreationTimestamp ?? DateTimeOffset.MinValue);
-        return byAge != 0 ? byAge : string.CompareOrdinal($"{a.Namespace}/{a.Name}", $"{b.Namespace}/{b.Name}");
     }
 
     private static HashSet<string> ListenersOf(List<TranslatedRoute> routes)
@@ -83,10 +74,11 @@ internal static class CrossServing
 
     private static void Collect(
         List<TranslatedRoute> routes, bool isGrpc, HashSet<string> shared,
-        Dictionary<string, List<(TranslatedRoute Route, IReadOnlyList<string> Hosts, bool IsGrpc)>> byListener)
+        Dictionary<string, List<Attached>> byListener)
     {
         foreach (var route in routes)
         {
+            string? key = null; // "{namespace}/{name}", the spec's tie-break, made once per route rather than per comparison.
             foreach (var (listenerId, hosts) in route.Result.Attachments)
             {
                 if (!shared.Contains(listenerId))
@@ -99,10 +91,14 @@ internal static class CrossServing
                     byListener[listenerId] = attached = [];
                 }
 
-                attached.Add((route, hosts, isGrpc));
+                key ??= $"{route.Metadata.Namespace}/{route.Metadata.Name}";
+                attached.Add(new Attached(route, hosts, isGrpc, route.Metadata.CreationTimestamp ?? DateTimeOffset.MinValue, key));
             }
         }
     }
+
+    /// <summary>A route on one listener: its hostnames there, its kind, and what orders it (oldest, then namespace/name).</summary>
+    private readonly record struct Attached(TranslatedRoute Route, IReadOnlyList<string> Hosts, bool IsGrpc, DateTimeOffset Created, string Key);
 
     /// <summary>
     /// Hostnames kept so far on one listener for one kind: exact names in a set, wildcards (and "*") in a list, so
