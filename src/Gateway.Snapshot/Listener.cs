@@ -64,6 +64,9 @@ public sealed record Listener
     /// <summary>The certificate (an id into ProxySnapshot.Certificates) its Gateway presents to TLS backends, if any.</summary>
     public string? BackendClientCertificateId { get; init; }
 
+    /// <summary>Its Gateway's spec.infrastructure labels and annotations, when it has any.</summary>
+    public InfrastructureMetadata? Infrastructure { get; init; }
+
     /// <summary>Routes grouped by the hostname they answer for, most specific hostname first.</summary>
     public ImmutableArray<VirtualHost> VirtualHosts { get; init; } = [];
 }

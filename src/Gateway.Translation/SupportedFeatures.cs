@@ -35,6 +35,7 @@ public static class SupportedFeatures
         "HTTPRouteBackendRequestHeaderModification",
         "HTTPRouteBackendTimeout",
         "HTTPRouteCORS",
+        "HTTPRouteDestinationPortMatching",
         "HTTPRouteHostRewrite",
         "HTTPRouteMethodMatching",
         "HTTPRouteNamedRouteRule",
@@ -48,7 +49,11 @@ public static class SupportedFeatures
         "HTTPRouteRequestPercentageMirror",
         "HTTPRouteRequestTimeout",
         "HTTPRouteResponseHeaderModification",
+        "HTTPRouteRetry",
+        "HTTPRouteRetryBackendTimeout",
+        "HTTPRouteRetryConnectionError",
         "HTTPRouteSchemeRedirect",
+        "ListenerSet",
         "ReferenceGrant",
     ];
 

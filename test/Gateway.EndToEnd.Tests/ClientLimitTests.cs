@@ -43,18 +43,28 @@ public sealed class ClientLimitTests
         (await gateway.Client.SendAsync(fits)).StatusCode.Should().Be(HttpStatusCode.OK, "a body at the limit passes");
     }
 
-    [Fact]
-    public async Task ChunkedBody_CrossingTheLimit_Answers413_NotABadGateway()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task ClientStillSendingABodyOverTheLimit_Reads413_NotABadGatewayNorAConnectionReset(bool chunked)
     {
         await using var gateway = new GatewayUnderTest();
         var port = await ServeAsync(gateway, "{limits: {maxRequestBodySize: 64Ki}}");
 
-        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri($"http://127.0.0.1:{port}/upload")) { Content = new StreamContent(new MemoryStream(new byte[1024 * 1024])) };
-        request.Headers.TransferEncodingChunked = true;
-        request.Headers.Add("X-Echo-Read-Body", "1");
-        using var response = await gateway.Client.SendAsync(request);
+        // Declared too large, the 413 is answered before any of the body is read, and the client sends it all the same
+        // (no Expect: 100-continue); chunked, the limit trips while the body streams to the backend. Either way a socket
+        // closed with the client's bytes unread sends a TCP reset, and the client loses the 413 it was about to read
+        // (Kestrel also aborts the connection when its own body limit trips). Several uploads: the race is lost only
+        // most of the time.
+        for (var upload = 0; upload < 5; upload++)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, new Uri($"http://127.0.0.1:{port}/upload")) { Content = new StreamContent(new MemoryStream(new byte[8 * 1024 * 1024])) };
+            request.Headers.TransferEncodingChunked = chunked;
+            request.Headers.Add("X-Echo-Read-Body", "1"); // The backend does not answer before the body crosses the limit.
+            using var response = await gateway.Client.SendAsync(request);
 
-        response.StatusCode.Should().Be(HttpStatusCode.RequestEntityTooLarge, await response.Content.ReadAsStringAsync());
+            response.StatusCode.Should().Be(HttpStatusCode.RequestEntityTooLarge, $"upload {upload}");
+        }
     }
 
     [Fact]

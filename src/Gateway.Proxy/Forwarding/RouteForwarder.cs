@@ -15,7 +15,8 @@ namespace Gateway.Proxy.Forwarding;
 /// Sends a matched request to a backend through the gateway's HTTP/1.1 client (plain-HTTP/1.1 clusters, when on) or
 /// YARP's forwarder (everything else): weighted backend choice, round-robin
 /// endpoints that skip ejected ones, the route's request and backendRequest timeouts (504), one free retry on
-/// another endpoint when a connection attempt fails, retries on the route's status codes, and fire-and-forget mirrors.
+/// another endpoint when a connection attempt fails, the route's retries (its status codes, and every failure without an
+/// answer), and fire-and-forget mirrors.
 /// </summary>
 internal sealed partial class RouteForwarder(
     IHttpForwarder forwarder, HttpMessageInvoker client, RequestMirror mirror, ProxyOptions options, ProxyMetrics metrics, ILogger logger,
@@ -202,7 +203,9 @@ internal sealed partial class RouteForwarder(
 
         LogUpstreamFailed(logger, destination, route.Route.Owner, timedOut ? "timeout" : error.ToString(), retry is not null);
         var status = timedOut ? 504 : context.Response.StatusCode >= 500 ? context.Response.StatusCode : 502;
-        if (retry is not null && retry.Codes.Contains(status) && !(requestTimeout?.IsCancellationRequested ?? false))
+        // No answer came (refused, reset, closed, timed out): the route's retry stanza covers these whatever its codes,
+        // which pick only the answers to retry (HTTPRouteRetryConnectionError, HTTPRouteRetryBackendTimeout).
+        if (retry is not null && !(requestTimeout?.IsCancellationRequested ?? false))
         {
             return new(destination, Next.RetryPolicy);
         }
@@ -222,7 +225,8 @@ internal sealed partial class RouteForwarder(
         RouteRetry? retry, TimeSpan? idleTimeout, X509Certificate2? backendClientCertificate, CancellationToken token)
     {
         return http1 is not null && cluster.Cluster.Protocol == BackendProtocol.Http1 && cluster.TlsClient is null && Http1Forwarder.Handles(context)
-            ? http1.SendAsync(context, endpoint, transformer.Filters, route.Match.PrefixForRewrite, retry?.Codes, idleTimeout ?? options.DefaultBackendTimeout, token)
+            ? http1.SendAsync(context, endpoint, transformer.Filters, route.Match.PrefixForRewrite, retry?.Codes, idleTimeout ?? options.DefaultBackendTimeout, token,
+                resendWhenStale: route.Route.Retry is null)
             : SendThroughYarpAsync(context, cluster, endpoint, transformer, retry, idleTimeout, backendClientCertificate, token);
     }
 

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 using System.Globalization;
+using Gateway.Proxy.Listeners;
 using Gateway.Snapshot;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
@@ -16,19 +17,39 @@ namespace Gateway.Proxy.Pipeline;
 /// </summary>
 internal static class RequestBodyLimit
 {
-    /// <summary>Sets the request's limit; true when its Content-Length already exceeds it and 413 must be answered.</summary>
+    /// <summary>
+    /// Sets the request's limit; true when its Content-Length already exceeds it and 413 must be answered. A body
+    /// without Content-Length is counted as it is read (<see cref="LimitedRequestBody"/>) rather than by Kestrel's
+    /// limit, which stays on only where it cannot trip (a declared length within the limit).
+    /// </summary>
     public static bool Apply(HttpContext context, ClientLimits? limits)
     {
         var max = limits?.MaxRequestBodySize;
+        var request = context.Request;
+        var declared = request.ContentLength is not null;
         if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } feature)
         {
-            feature.MaxRequestBodySize = max;
+            feature.MaxRequestBodySize = declared ? max : null;
         }
 
-        return context.Request.ContentLength > max;
+        if (max is null)
+        {
+            return false;
+        }
+
+        if (declared)
+        {
+            return request.ContentLength > max;
+        }
+
+        request.Body = new LimitedRequestBody(request.Body, max.Value);
+        return false;
     }
 
-    /// <summary>Answers a client-side body failure (413 or 400) and ends the connection: the rest of the body is not worth reading.</summary>
+    /// <summary>
+    /// Answers a client-side body failure (413 or 400) and ends the connection: the rest of the body is not worth
+    /// forwarding. On HTTP/1.x the close lingers (<see cref="LingeringClose"/>), so a client still sending reads the answer.
+    /// </summary>
     public static Task WriteClientFailureAsync(HttpContext context, int status)
     {
         if (context.Response.HasStarted)
@@ -39,9 +60,10 @@ internal static class RequestBodyLimit
         if (!HttpProtocol.IsHttp2(context.Request.Protocol) && !HttpProtocol.IsHttp3(context.Request.Protocol))
         {
             context.Response.Headers.Connection = "close";
+            context.Features.Get<TransportHold>()?.RequestLinger();
         }
 
-        var max = context.Features.Get<IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize;
+        var max = context.Features.Get<IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize ?? (context.Request.Body as LimitedRequestBody)?.Limit;
         return ErrorResponses.WriteAsync(context, status, status == StatusCodes.Status413PayloadTooLarge
             ? $"The request body is larger than this listener's limit of {max?.ToString(CultureInfo.InvariantCulture)} bytes."
             : "The request body could not be read.");

@@ -24,7 +24,9 @@ internal readonly record struct Http1Outcome(ForwarderError Error, bool RetryReq
 /// connect failures feed passive health and the connect retry, client body failures answer 400/413.
 /// A pooled connection the backend closed while it was idle is set aside before anything is sent on it when that is
 /// already visible (<see cref="Http1Connection.StartResponseRead"/>); otherwise (the request's write fails, or the read
-/// ends before any byte of a response) the request is tried once more on a new connection when nothing of the body was sent.
+/// ends before any byte of a response) the request is tried once more on a new connection when nothing of the body was sent,
+/// unless the route has a retry stanza: that counts every try, and a backend that resets on receipt must not get a
+/// try more than the route's attempts.
 /// </summary>
 public sealed partial class Http1Forwarder : IDisposable
 {
@@ -62,11 +64,11 @@ public sealed partial class Http1Forwarder : IDisposable
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     internal async ValueTask<Http1Outcome> SendAsync(
         HttpContext context, EndpointHealth endpoint, IReadOnlyList<RouteFilter> filters, string matchedPrefix,
-        IReadOnlyCollection<int>? retryCodes, TimeSpan activityTimeout, CancellationToken cancellationToken)
+        IReadOnlyCollection<int>? retryCodes, TimeSpan activityTimeout, CancellationToken cancellationToken, bool resendWhenStale = true)
     {
         var pool = endpoint.Http1Pool ?? CreatePool(endpoint);
         var framing = Http1RequestHead.Framing(context, out var length);
-        var exchange = new Exchange(context, endpoint.Address, filters, matchedPrefix, retryCodes, framing, length);
+        var exchange = new Exchange(context, endpoint.Address, filters, matchedPrefix, retryCodes, framing, length, resendWhenStale);
         for (var fresh = false; ; fresh = true)
         {
             Http1Connection? connection = null;
@@ -127,7 +129,7 @@ public sealed partial class Http1Forwarder : IDisposable
         CancellationToken cancellationToken)
     {
         var context = exchange.Context;
-        var reused = connection.Reused;
+        var reused = connection.Reused && exchange.ResendWhenStale;
         var reusable = false;
         var responseReadPending = true;
         RequestBodySender? body = null;
@@ -532,7 +534,7 @@ public sealed partial class Http1Forwarder : IDisposable
     /// <summary>The request-wide facts an exchange needs, gathered once per request (not per attempt).</summary>
     private readonly record struct Exchange(
         HttpContext Context, string Address, IReadOnlyList<RouteFilter> Filters, string MatchedPrefix, IReadOnlyCollection<int>? RetryCodes,
-        RequestBodyFraming Framing, long Length);
+        RequestBodyFraming Framing, long Length, bool ResendWhenStale);
 
     private readonly struct HeadStep
     {

@@ -29,7 +29,9 @@ public sealed class DemoBackend : IAsyncDisposable
     public int Port => new Uri(_app.Urls.First()).Port;
 
     /// <param name="h2c">Speak only HTTP/2 with prior knowledge (cleartext), like an appProtocol kubernetes.io/h2c Service.</param>
-    public static async Task<DemoBackend> StartAsync(string name, IPAddress address, int port, CancellationToken cancellationToken = default, bool h2c = false)
+    /// <param name="before">Runs ahead of the echo and may answer itself (tests put the upstream suite's simulated failures here).</param>
+    public static async Task<DemoBackend> StartAsync(
+        string name, IPAddress address, int port, CancellationToken cancellationToken = default, bool h2c = false, Func<HttpContext, RequestDelegate, Task>? before = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -42,6 +44,11 @@ public sealed class DemoBackend : IAsyncDisposable
         var app = builder.Build();
         var backend = new DemoBackend(app, name);
         app.UseWebSockets();
+        if (before is not null)
+        {
+            app.Use(before);
+        }
+
         app.Run(backend.EchoAsync);
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
         return backend;

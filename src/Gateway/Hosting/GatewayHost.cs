@@ -58,13 +58,15 @@ public static class GatewayHost
             kestrel.Listen(IPAddress.Parse(options.AdminAddress), options.AdminPort);
             if (dataPlane)
             {
-                // After the admin endpoint, so only Gateway sockets (bound from configuration) get connection limits and
-                // cleartext HTTP/2. The limiter comes first, so it counts HTTP/1.1 and HTTP/2 connections alike.
+                // After the admin endpoint, so only Gateway sockets (bound from configuration) get connection limits,
+                // lingering close and cleartext HTTP/2. The limiter comes first, so it counts HTTP/1.1 and HTTP/2
+                // connections alike; lingering close sits below TLS and the protocol selector, on the raw socket.
                 var limiter = kestrel.ApplicationServices.GetRequiredService<ConnectionLimiter>();
                 var protocols = kestrel.ApplicationServices.GetRequiredService<CleartextProtocolSelector>();
                 kestrel.ConfigureEndpointDefaults(listen =>
                 {
                     limiter.Attach(listen);
+                    LingeringClose.Attach(listen);
                     protocols.Attach(listen);
                 });
                 kestrel.Configure(new ConfigurationBuilder().Add(endpoints).Build(), reloadOnChange: true);

@@ -8,7 +8,8 @@ namespace Gateway.EndToEnd.Tests.Conformance;
 
 /// <summary>
 /// One echo server per conformance Service (namespace/name), shared by every test in the run. In a cluster
-/// these are the upstream echo pods; here they answer with the request they saw, named after the Service.
+/// these are the upstream echo pods; here they answer with the request they saw, named after the Service, and
+/// fail under /retry/ as the upstream retry tests ask (<see cref="RetrySimulation"/>).
 /// Services whose every port is h2c (upstream's grpc-infra-backend-*) get a gRPC echo server instead.
 /// </summary>
 internal static class ConformanceBackends
@@ -46,7 +47,7 @@ internal static class ConformanceBackends
     }
 
     public static Task<DemoBackend> GetAsync(string ns, string name) =>
-        GetOrStartAsync(_backends, $"{ns}/{name}", key => DemoBackend.StartAsync(key, IPAddress.Loopback, 0));
+        GetOrStartAsync(_backends, $"{ns}/{name}", key => DemoBackend.StartAsync(key, IPAddress.Loopback, 0, before: RetrySimulation.HandleAsync));
 
     public static async Task<int> GrpcPortOfAsync(string ns, string name) =>
         (await GetOrStartAsync(_grpcBackends, $"{ns}/{name}", GrpcBackend.StartAsync)).Port;
