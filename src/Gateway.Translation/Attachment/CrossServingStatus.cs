@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 using Gateway.Model.GatewayApi;
+using Gateway.Model.Meta;
 using Gateway.Translation.Listeners;
 using Gateway.Translation.Routes;
 using Gateway.Translation.Status;
@@ -41,9 +42,20 @@ internal static class CrossServingStatus
         return status with { Status = routeStatus with { Parents = parents.ToImmutable() } };
     }
 
-    /// <summary>Whether a (normalised) parentRef names this listener: its Gateway, and its section and port if given.</summary>
-    private static bool Covers(ParentReference parent, ListenerPlan listener) =>
-        parent.Kind == "Gateway" && parent.Namespace == listener.Gateway.Key.Namespace && parent.Name == listener.Gateway.Key.Name
-        && (parent.SectionName is null || parent.SectionName == listener.Spec.Name)
-        && (parent.Port is null || parent.Port == listener.Spec.Port);
+    /// <summary>
+    /// Whether a (normalised) parentRef names this listener: a Gateway its own listeners, a ListenerSet the listeners it
+    /// declares; and the section and port if given.
+    /// </summary>
+    private static bool Covers(ParentReference parent, ListenerPlan listener)
+    {
+        var owner = parent.Kind switch
+        {
+            "Gateway" when listener.Origin is null => listener.Gateway.Key,
+            V1ListenerSet.KindName when listener.Origin is { } origin => origin.Key,
+            _ => (NamespacedName?)null,
+        };
+        return owner is { } key && parent.Namespace == key.Namespace && parent.Name == key.Name
+            && (parent.SectionName is null || parent.SectionName == listener.Spec.Name)
+            && (parent.Port is null || parent.Port == listener.Spec.Port);
+    }
 }
