@@ -98,9 +98,12 @@ public static class Translator
         }
 
         var routes = new RouteKindTranslator(backends, attacher, listenersById, cache);
-        var grpcRouteStatuses = routes.Translate(GRPCRouteTranslator.Instance, resources.GRPCRoutes);
-        var routeStatuses = routes.Translate(HTTPRouteTranslator.Instance, resources.HTTPRoutes);
+        var grpcRoutes = routes.Translate(GRPCRouteTranslator.Instance, resources.GRPCRoutes);
+        var httpRoutes = routes.Translate(HTTPRouteTranslator.Instance, resources.HTTPRoutes);
         cache?.Replace(routes.Translated);
+        var crossServingRejects = CrossServing.Reject(grpcRoutes, httpRoutes);
+        var grpcRouteStatuses = routes.Attach(grpcRoutes, crossServingRejects);
+        var routeStatuses = routes.Attach(httpRoutes, crossServingRejects);
 
         var listeners = ImmutableArray.CreateBuilder<Snapshot.Listener>();
         var listenerSetStatuses = new List<ObjectStatus>();

@@ -4,6 +4,7 @@ using System.Net;
 using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Cryptography.X509Certificates;
+using Gateway.Proxy.Listeners;
 using Gateway.Proxy.Tls;
 using Gateway.Snapshot;
 
@@ -27,6 +28,12 @@ internal static class BackendTlsClient
         EnableMultipleHttp2Connections = true,
         ActivityHeadersPropagator = null,
         ConnectTimeout = TimeSpan.FromSeconds(10),
+
+        // gRPC calls have no idle timeout (RouteForwarder), so a backend that dies without closing its connection is
+        // found by pings while a call is open, as Kestrel pings clients (Http2ServerLimits' defaults).
+        KeepAlivePingDelay = Http2ServerLimits.Defaults.KeepAlivePingInterval!.Value,
+        KeepAlivePingTimeout = Http2ServerLimits.Defaults.KeepAlivePingTimeout!.Value,
+        KeepAlivePingPolicy = HttpKeepAlivePingPolicy.WithActiveRequests,
     };
 
     /// <summary>Equal settings give equal keys, so a client outlives snapshots that keep its setting.</summary>

@@ -236,7 +236,9 @@ internal sealed partial class RouteForwarder(
     {
         // A request that may be retried takes its own transformer, which records whether the answer was held back.
         var transformer = retry is null ? shared : shared.WithRetryCodes(retry.Codes);
-        var requestConfig = _requestConfigs.For(idleTimeout, cluster.Cluster.Protocol);
+        // A gRPC stream may rightly be quiet for longer than any idle timeout (a subscription waiting for events): the
+        // backend connection's HTTP/2 keepalive pings find a dead backend instead, and grpc-timeout bounds the call.
+        var requestConfig = _requestConfigs.For(GrpcRequests.IsGrpc(context.Request) ? Timeout.InfiniteTimeSpan : idleTimeout, cluster.Cluster.Protocol);
         var error = await forwarder.SendAsync(context, endpoint.Destination, cluster.TlsClientFor(backendClientCertificate) ?? client, requestConfig, transformer, token).ConfigureAwait(false);
         return new Http1Outcome(error, transformer.RetryRequested);
     }

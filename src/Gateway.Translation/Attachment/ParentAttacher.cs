@@ -11,7 +11,7 @@ namespace Gateway.Translation.Attachment;
 
 /// <summary>
 /// Decides which listeners a translated route attaches to (and under which hostnames), and each parent's verdict.
-/// It changes no listener: the attachments are applied by the Apply methods, so they can also be replayed from a cache.
+/// It changes no listener: the attachments are applied by Apply, so they can also be replayed from a cache.
 /// </summary>
 internal sealed class ParentAttacher(
     IReadOnlyDictionary<NamespacedName, GatewayPlan> gateways, IReadOnlyDictionary<NamespacedName, ListenerSetPlan> listenerSets,
@@ -107,15 +107,6 @@ internal sealed class ParentAttacher(
 
         attachments.AddRange(withHosts.Select(x => new ListenerAttachment(x.Listener, x.Hosts)));
         return Conditions.True(ConditionType.Accepted, Reason.Accepted, "Route is accepted.", generation);
-    }
-
-    /// <summary>Counts the route on each listener and, where the listener is usable, adds its entries under each hostname.</summary>
-    public static void Apply(List<ListenerAttachment> attachments, ImmutableArray<RouteEntry> entries)
-    {
-        foreach (var (listener, hosts) in attachments)
-        {
-            Apply(listener, hosts, entries);
-        }
     }
 
     /// <summary>Adds a route's entries to one listener under each of its hostnames and counts the attachment.</summary>

@@ -11,7 +11,9 @@ namespace Gateway.Translation.Routes;
 
 /// <summary>
 /// Translates the routes of any kind: each route object seen before (with the same dependencies) is replayed from the
-/// cache, any other is translated by its kind, attached to its parents and given its status.
+/// cache, any other is translated by its kind and its parents decided. Attaching to listeners is a second step
+/// (<see cref="Attach"/>), because one rule, GRPCRoute's cross-serving rule, depends on the routes of two kinds;
+/// the cache holds each route's own verdict, so it stays valid whatever the other routes are.
 /// </summary>
 internal sealed class RouteKindTranslator(
     BackendResolver backends, ParentAttacher attacher, IReadOnlyDictionary<string, ListenerPlan> listenersById, TranslationCache? cache)
@@ -21,50 +23,61 @@ internal sealed class RouteKindTranslator(
     /// <summary>What every route of this translation contributed, for the next one.</summary>
     public Dictionary<KubernetesObject, CachedRoute> Translated { get; } = new(ReferenceEqualityComparer.Instance);
 
-    /// <summary>Attaches every route of one kind; returns their statuses in namespace/name order.</summary>
-    public List<ObjectStatus> Translate<TRoute>(RouteKind<TRoute> kind, ImmutableArray<TRoute> routes)
+    /// <summary>Translates every route of one kind, in namespace/name order.</summary>
+    public List<TranslatedRoute> Translate<TRoute>(RouteKind<TRoute> kind, ImmutableArray<TRoute> routes)
         where TRoute : KubernetesObject
     {
-        var statuses = new List<ObjectStatus>(routes.Length);
+        var translated = new List<TranslatedRoute>(routes.Length);
         var cached = cache?.Routes;
         var inOrder = cache is not null ? cache.InKeyOrder(routes) : [.. routes.OrderBy(r => r.Key)];
         foreach (var route in inOrder)
         {
             if (cached is not null && cached.TryGetValue(route, out var hit))
             {
-                Replay(hit, statuses);
-                Translated[route] = hit;
-                continue;
+                backends.Register(hit.Clusters);
             }
-
-            var verdict = kind.Translate(route, backends);
-            _attachments.Clear();
-            var parents = attacher.Attach(kind.Kind, route.Metadata, kind.ParentRefs(route), kind.Hostnames(route), verdict, _attachments);
-            ParentAttacher.Apply(_attachments, verdict.Entries);
-            var status = parents.Length == 0 ? null : new ObjectStatus(Translator.GatewayApiVersion, kind.Kind, route.Metadata.Namespace,
-                route.Metadata.Name, route.Metadata.Generation, new RouteStatus { Parents = parents });
-            if (status is not null)
+            else
             {
-                statuses.Add(status);
+                var verdict = kind.Translate(route, backends);
+                _attachments.Clear();
+                var parents = attacher.Attach(kind.Kind, route.Metadata, kind.ParentRefs(route), kind.Hostnames(route), verdict, _attachments);
+                var status = parents.Length == 0 ? null : new ObjectStatus(Translator.GatewayApiVersion, kind.Kind, route.Metadata.Namespace,
+                    route.Metadata.Name, route.Metadata.Generation, new RouteStatus { Parents = parents });
+                hit = new CachedRoute(verdict, [.. _attachments.Select(a => (a.Listener.Id, a.Hosts))], status, backends.TakeTouched());
             }
 
-            Translated[route] = new CachedRoute(verdict, [.. _attachments.Select(a => (a.Listener.Id, a.Hosts))], status, backends.TakeTouched());
+            Translated[route] = hit;
+            translated.Add(new TranslatedRoute(kind.Kind, route.Metadata, hit));
+        }
+
+        return translated;
+    }
+
+    /// <summary>
+    /// Adds each route's entries to its listeners, except where <paramref name="rejected"/> left it off; returns the
+    /// routes' statuses in the order given.
+    /// </summary>
+    public List<ObjectStatus> Attach(List<TranslatedRoute> routes, Dictionary<CachedRoute, Dictionary<string, TranslatedRoute>> rejected)
+    {
+        var statuses = new List<ObjectStatus>(routes.Count);
+        foreach (var route in routes)
+        {
+            var result = route.Result;
+            var lost = rejected.GetValueOrDefault(result);
+            foreach (var (listenerId, hosts) in result.Attachments)
+            {
+                if (lost is null || !lost.ContainsKey(listenerId))
+                {
+                    ParentAttacher.Apply(listenersById[listenerId], hosts, result.Verdict.Entries);
+                }
+            }
+
+            if (result.Status is { } status)
+            {
+                statuses.Add(lost is null ? status : CrossServingStatus.Rejected(status, route, lost, listenersById));
+            }
         }
 
         return statuses;
-    }
-
-    private void Replay(CachedRoute hit, List<ObjectStatus> statuses)
-    {
-        backends.Register(hit.Clusters);
-        foreach (var (listenerId, hosts) in hit.Attachments)
-        {
-            ParentAttacher.Apply(listenersById[listenerId], hosts, hit.Verdict.Entries);
-        }
-
-        if (hit.Status is not null)
-        {
-            statuses.Add(hit.Status);
-        }
     }
 }

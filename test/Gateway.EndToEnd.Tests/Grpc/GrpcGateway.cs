@@ -29,23 +29,32 @@ internal sealed class GrpcGateway : IAsyncDisposable
     public Streaming.Streaming.StreamingClient Client { get; }
 
     /// <param name="extra">More manifests to serve from the start.</param>
-    public static async Task<GrpcGateway> StartAsync(params string[] extra)
+    public static Task<GrpcGateway> StartAsync(params string[] extra) => StartAsync(_ => { }, null, extra);
+
+    /// <param name="configure">Sets the gateway's options before it starts.</param>
+    /// <param name="proxyConfig">The spec of a ProxyConfig for the GatewayClass, if it should have one.</param>
+    /// <param name="extra">More manifests to serve from the start.</param>
+    public static async Task<GrpcGateway> StartAsync(Action<Gateway.Cli.GatewayOptions> configure, string? proxyConfig, params string[] extra)
     {
         var gateway = new GatewayUnderTest();
+        configure(gateway.Options);
         var backend = await GrpcBackend.StartAsync("default/grpc");
         var http = await gateway.StartBackendAsync("http");
         var port = TestPorts.Free();
         gateway.WriteFile("all.yaml", Manifests.Join(
         [
-            Manifests.GatewayClass, Manifests.Gateway("gw", port), Manifests.Backend("grpc", backend.Port), Manifests.Backend("http", http.Port),
+            proxyConfig is null ? Manifests.GatewayClass : Manifests.GatewayClassWithProxyConfig(proxyConfig), Manifests.Gateway("gw", port), Manifests.Backend("grpc", backend.Port), Manifests.Backend("http", http.Port),
             Route("streaming", "gateway.tests.Streaming", "grpc"), .. extra,
         ]));
         await gateway.StartAsync();
         return new GrpcGateway(gateway, backend, port);
     }
 
-    /// <summary>A GRPCRoute on Gateway gw sending every method of one gRPC service to a Service's port 80.</summary>
-    public static string Route(string name, string service, string backend) => $"""
+    /// <summary>
+    /// A GRPCRoute on Gateway gw sending every method of one gRPC service (or only <paramref name="method"/>, and only
+    /// calls with the metadata <paramref name="header"/> if given) to a Service's port 80.
+    /// </summary>
+    public static string Route(string name, string service, string backend, string? method = null, (string Name, string Value)? header = null) => $"""
         apiVersion: gateway.networking.k8s.io/v1
         kind: GRPCRoute
         metadata:
@@ -57,6 +66,8 @@ internal sealed class GrpcGateway : IAsyncDisposable
           - matches:
             - method:
                 service: {service}
+        {(method is null ? "" : $"        method: {method}")}
+        {(header is not { } h ? "" : $"      headers: [{{name: {h.Name}, value: \"{h.Value}\"}}]")}
             backendRefs:
             - name: {backend}
               port: 80

@@ -92,17 +92,22 @@ public sealed class GrpcStreamingTests
     [Fact]
     public async Task OpenStream_SurvivesFiftyRouteChanges()
     {
-        await using var grpc = await GrpcGateway.StartAsync();
+        await using var churnBackend = await GrpcBackend.StartAsync("default/churn");
+        await using var grpc = await GrpcGateway.StartAsync(Manifests.Backend("churn", churnBackend.Port));
         using var call = grpc.Client.Chat();
         await call.RequestStream.WriteAsync(new Note { Text = "before" });
         (await call.ResponseStream.MoveNext(CancellationToken.None)).Should().BeTrue();
 
         for (var i = 1; i <= 50; i++)
         {
-            // Each change adds a route to the listener the stream came in on (same hostname, so the same VirtualHost).
-            var path = $"/churn-{i}";
-            grpc.Gateway.WriteFile("churn.yaml", Manifests.Route("churn", "gw", path, "http"));
-            await Eventually.TrueAsync(async () => (await grpc.Gateway.Client.GetAsync(new Uri($"http://127.0.0.1:{grpc.Port}{path}"))).IsSuccessStatusCode,
+            // Each change replaces a GRPCRoute on the listener the stream came in on (no hostnames, so the same
+            // VirtualHost): Unary calls carrying x-churn: i go to another backend, which shows the change is in force.
+            // A GRPCRoute, not an HTTPRoute: an HTTPRoute on the same hostnames would take the listener from the
+            // GRPCRoutes (the cross-serving rule) instead of being an unrelated change.
+            var number = i.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            grpc.Gateway.WriteFile("churn.yaml", GrpcGateway.Route("churn", "gateway.tests.Streaming", "churn", "Unary", ("x-churn", number)));
+            var churn = new Metadata { { "x-churn", number } };
+            await Eventually.TrueAsync(async () => (await grpc.Client.UnaryAsync(new Note { Text = "probe" }, churn)).Backend == "default/churn",
                 $"route change {i} is served");
 
             await call.RequestStream.WriteAsync(new Note { Text = $"after {i}" });
