@@ -31,6 +31,9 @@ internal sealed record ProxyConfigSettings(
     /// <summary>spec.metrics.routeLabels: request metrics by route as well as by Gateway (a boolean: nothing to validate).</summary>
     public bool RouteLabels { get; init; }
 
+    /// <summary>spec.tracing.samplingRatio when set, valid and above zero.</summary>
+    public double? TracingSamplingRatio { get; init; }
+
     public static ProxyConfigSettings From(ProxyConfigSpec spec)
     {
         var problems = ImmutableArray.CreateBuilder<string>();
@@ -49,7 +52,24 @@ internal sealed record ProxyConfigSettings(
             DrainPeriod = drainPeriod,
             Http2 = http2,
             RouteLabels = spec.Metrics?.RouteLabels == true,
+            TracingSamplingRatio = SamplingRatio(spec.Tracing, problems),
         };
+    }
+
+    private static double? SamplingRatio(ProxyConfigTracing? tracing, ImmutableArray<string>.Builder problems)
+    {
+        if (tracing?.SamplingRatio is not { } ratio)
+        {
+            return null;
+        }
+
+        if (!(ratio is >= 0 and <= 1))
+        {
+            problems.Add(string.Create(CultureInfo.InvariantCulture, $"spec.tracing.samplingRatio {ratio} is not between 0 and 1; tracing stays off."));
+            return null;
+        }
+
+        return ratio > 0 ? ratio : null;
     }
 
     /// <summary>Timeouts as listener defaults; zero means no default.</summary>
