@@ -15,6 +15,6 @@ public static partial class AccessLog
         Message = "{Method} {Authority}{Path} {Protocol} {Status} {DurationMs:0.0}ms in={BytesReceived} out={BytesSent} route={Route} listener={Listener} "
             + "upstream={Upstream} upstream_time={UpstreamDurationMs:0.0}ms client={Client} agent=\"{UserAgent}\" request_id={RequestId} trace_id={TraceId} start={Time:O}")]
     public static partial void Request(ILogger logger, string method, string authority, string path, string protocol, int status,
-        double durationMs, long? bytesReceived, long? bytesSent, string route, string listener, string upstream, double? upstreamDurationMs,
+        double durationMs, long? bytesReceived, long bytesSent, string route, string listener, string upstream, double? upstreamDurationMs,
         string client, string userAgent, string requestId, string traceId, DateTime time);
 }

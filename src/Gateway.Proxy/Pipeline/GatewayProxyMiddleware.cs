@@ -48,6 +48,7 @@ public sealed class GatewayProxyMiddleware
         var logged = _options.AccessLog || listener?.Listener.AccessLog == true;
         var activity = ProxyTracing.Start(context, listener, route);
         var requestId = logged || activity is not null ? RequestId.Ensure(context.Request) : null;
+        var sent = logged ? CountingResponseBody.Install(context) : null;
         try
         {
             if (misdirected)
@@ -100,7 +101,7 @@ public sealed class GatewayProxyMiddleware
             {
                 var upstreamElapsed = upstreamEnded > upstreamStarted && upstreamStarted != 0 ? Stopwatch.GetElapsedTime(upstreamStarted, upstreamEnded) : (TimeSpan?)null;
                 _accessLog.Write(AccessLogEntry.For(context, elapsed, listener, route, upstream, upstreamElapsed, _options.AccessLogQuery, requestId,
-                    RequestId.TraceId(context.Request, activity)));
+                    RequestId.TraceId(context.Request, activity), sent!.Bytes));
             }
 
             if (activity is not null)
