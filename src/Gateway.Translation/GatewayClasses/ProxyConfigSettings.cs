@@ -44,6 +44,7 @@ internal sealed record ProxyConfigSettings(
         var activeHealthCheck = HealthCheckSettings.Active(spec.HealthCheck?.Active, problems);
         var http2 = Http2Settings.From(spec.Http2, problems);
         var drainPeriod = SpecDurations.Parse(spec.Shutdown?.DrainPeriod, "spec.shutdown.drainPeriod", positive: false, "5s", problems);
+        var samplingRatio = SamplingRatio(spec.Tracing, problems);
         return new ProxyConfigSettings(spec.AccessLog == true, defaults, connectionLimits, spec.Service, problems.ToImmutable())
         {
             ClientLimits = clientLimits,
@@ -52,7 +53,7 @@ internal sealed record ProxyConfigSettings(
             DrainPeriod = drainPeriod,
             Http2 = http2,
             RouteLabels = spec.Metrics?.RouteLabels == true,
-            TracingSamplingRatio = SamplingRatio(spec.Tracing, problems),
+            TracingSamplingRatio = samplingRatio,
         };
     }
 
