@@ -27,6 +27,7 @@ public sealed record ResourceSnapshot
     public ImmutableArray<V1ConfigMap> ConfigMaps { get; init; } = [];
     public ImmutableArray<V1Alpha1ProxyConfig> ProxyConfigs { get; init; } = [];
     public ImmutableArray<V1BackendTLSPolicy> BackendTLSPolicies { get; init; } = [];
+    public ImmutableArray<V1ListenerSet> ListenerSets { get; init; } = [];
 
     /// <summary>Sorts objects of every kind into their arrays (objects of other types are ignored).</summary>
     public static ResourceSnapshot FromObjects(IReadOnlyCollection<KubernetesObject> objects) => new()
@@ -43,6 +44,7 @@ public sealed record ResourceSnapshot
         ConfigMaps = [.. objects.OfType<V1ConfigMap>()],
         ProxyConfigs = [.. objects.OfType<V1Alpha1ProxyConfig>()],
         BackendTLSPolicies = [.. objects.OfType<V1BackendTLSPolicy>()],
+        ListenerSets = [.. objects.OfType<V1ListenerSet>()],
     };
 
     /// <summary>Object counts by kind, for metrics and /status.</summary>
@@ -60,5 +62,6 @@ public sealed record ResourceSnapshot
         ["ConfigMap"] = ConfigMaps.Length,
         ["ProxyConfig"] = ProxyConfigs.Length,
         ["BackendTLSPolicy"] = BackendTLSPolicies.Length,
+        ["ListenerSet"] = ListenerSets.Length,
     };
 }

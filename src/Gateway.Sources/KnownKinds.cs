@@ -20,6 +20,7 @@ public static class KnownKinds
         [("gateway.networking.k8s.io/v1", "ReferenceGrant")] = typeof(V1ReferenceGrant),
         [("gateway.networking.k8s.io/v1beta1", "ReferenceGrant")] = typeof(V1ReferenceGrant),
         [("gateway.networking.k8s.io/v1", V1BackendTLSPolicy.KindName)] = typeof(V1BackendTLSPolicy),
+        [("gateway.networking.k8s.io/v1", V1ListenerSet.KindName)] = typeof(V1ListenerSet),
         [("v1", "Service")] = typeof(V1Service),
         [("v1", "Secret")] = typeof(V1Secret),
         [("v1", "Namespace")] = typeof(V1Namespace),

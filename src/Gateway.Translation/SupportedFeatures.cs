@@ -53,6 +53,7 @@ public static class SupportedFeatures
         "HTTPRouteRetryBackendTimeout",
         "HTTPRouteRetryConnectionError",
         "HTTPRouteSchemeRedirect",
+        "ListenerSet",
         "ReferenceGrant",
     ];
 

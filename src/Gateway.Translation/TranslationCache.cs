@@ -123,7 +123,7 @@ public sealed class TranslationCache
             && Same(previous.ReferenceGrants, resources.ReferenceGrants) && Same(previous.Services, resources.Services)
             && Same(previous.Secrets, resources.Secrets)
             && Same(previous.Namespaces, resources.Namespaces) && Same(previous.ConfigMaps, resources.ConfigMaps)
-            && Same(previous.ProxyConfigs, resources.ProxyConfigs);
+            && Same(previous.ProxyConfigs, resources.ProxyConfigs) && Same(previous.ListenerSets, resources.ListenerSets);
         if (!same)
         {
             Routes = new(ReferenceEqualityComparer.Instance);

@@ -84,10 +84,11 @@ public static class Translator
         var servicesByName = options.Services is not null
             ? resources.Services.Where(s => s.Metadata.Namespace == options.Services.Namespace).ToDictionary(s => s.Metadata.Name, StringComparer.Ordinal)
             : [];
-        var plans = GatewayPlanner.Plan(ourGateways, options, certificates, servicesByName);
+        var plans = GatewayPlanner.Plan(ourGateways, resources.ListenerSets, index, options, certificates, servicesByName);
         var byKey = plans.ToDictionary(p => p.Key);
+        var listenerSets = plans.SelectMany(p => p.ListenerSets).ToDictionary(s => s.Key);
         var backends = new BackendResolver(index);
-        var attacher = new ParentAttacher(byKey, index, options.ControllerName);
+        var attacher = new ParentAttacher(byKey, listenerSets, index, options.ControllerName);
 
         var listenersById = plans.SelectMany(p => p.Listeners).GroupBy(l => l.Id).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
         foreach (var listener in listenersById.Values)
@@ -102,6 +103,7 @@ public static class Translator
         cache?.Replace(routes.Translated);
 
         var listeners = ImmutableArray.CreateBuilder<Snapshot.Listener>();
+        var listenerSetStatuses = new List<ObjectStatus>();
         var services = ImmutableArray.CreateBuilder<V1Service>();
         foreach (var plan in plans.OrderBy(p => p.Key))
         {
@@ -113,8 +115,11 @@ public static class Translator
                 GatewayServices.ReportAddresses(plan, service, servicesByName.GetValueOrDefault(service.Metadata.Name), options.ControllerName, serviceOptions);
             }
 
+            var gatewayStatus = GatewayStatusBuilder.Build(plan);
             gatewayStatuses.Add(new ObjectStatus(GatewayApiVersion, "Gateway", plan.Key.Namespace, plan.Key.Name,
-                plan.Gateway.Metadata.Generation, GatewayStatusBuilder.Build(plan)));
+                plan.Gateway.Metadata.Generation, gatewayStatus));
+            listenerSetStatuses.AddRange(plan.ListenerSets.Select(set => new ObjectStatus(GatewayApiVersion, V1ListenerSet.KindName,
+                set.Key.Namespace, set.Key.Name, set.Generation, ListenerSetStatusBuilder.Build(set, gatewayStatus))));
             listeners.AddRange(plan.Listeners.Where(l => l.IsUsable && plan.Address is not null)
                 .Select(l => ToSnapshot(l, plan, cache) with
                 {
@@ -138,8 +143,10 @@ public static class Translator
             Clusters = clusters,
             Certificates = [.. certificates.Certificates],
         };
-        // Kind order (ordinal): BackendTLSPolicy < GRPCRoute < Gateway < GatewayClass < HTTPRoute < ProxyConfig.
-        return new TranslationResult(snapshot, [.. policyStatuses, .. grpcRouteStatuses, .. gatewayStatuses, .. classStatuses, .. routeStatuses, .. proxyConfigStatuses],
+        // Kind order (ordinal): BackendTLSPolicy < GRPCRoute < Gateway < GatewayClass < HTTPRoute < ListenerSet < ProxyConfig.
+        return new TranslationResult(snapshot,
+            [.. policyStatuses, .. grpcRouteStatuses, .. gatewayStatuses, .. classStatuses, .. routeStatuses,
+                .. listenerSetStatuses.OrderBy(s => s.Namespace, StringComparer.Ordinal).ThenBy(s => s.Name, StringComparer.Ordinal), .. proxyConfigStatuses],
             [.. services.OrderBy(s => s.Metadata.Name, StringComparer.Ordinal)]);
     }
 

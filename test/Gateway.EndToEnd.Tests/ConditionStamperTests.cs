@@ -52,4 +52,33 @@ public sealed class ConditionStamperTests
 
         second.Single().Should().BeSameAs(first.Single());
     }
+
+    private static ObjectStatus Route(params (string Kind, string Status)[] parents) => new("gateway.networking.k8s.io/v1", "HTTPRoute", "default", "r", 1,
+        new RouteStatus
+        {
+            Parents =
+            [
+                .. parents.Select(p => new RouteParentStatus
+                {
+                    ParentRef = new ParentReference { Kind = p.Kind, Namespace = "default", Name = "same-name" },
+                    ControllerName = "c",
+                    Conditions = [new Condition { Type = "Accepted", Status = p.Status, Reason = "Accepted" }],
+                }),
+            ],
+        });
+
+    /// <summary>A Gateway and a ListenerSet of the same name are two parents: one flipping does not move the other's time.</summary>
+    [Fact]
+    public void Stamp_RouteParentsOfTheSameNameButAnotherKind_KeepTheirOwnTimes()
+    {
+        var clock = new ManualClock();
+        var stamper = new ConditionStamper(clock);
+        stamper.Stamp([Route(("Gateway", "True"), ("ListenerSet", "False"))]);
+
+        clock.Now = clock.Now.AddMinutes(5);
+        var parents = ((RouteStatus)stamper.Stamp([Route(("Gateway", "True"), ("ListenerSet", "True"))]).Single().Status).Parents;
+
+        parents[0].Conditions.Single().LastTransitionTime.Should().Be(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+        parents[1].Conditions.Single().LastTransitionTime.Should().Be(clock.Now, "the ListenerSet parent's Accepted flipped");
+    }
 }

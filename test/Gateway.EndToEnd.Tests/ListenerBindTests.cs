@@ -68,9 +68,41 @@ public sealed class ListenerBindTests
         (await gateway.Client.GetAsync(new Uri(gateway.Admin, "/readyz"))).StatusCode.Should().Be(HttpStatusCode.OK);
     }
 
-    private static async Task<JsonNode> GatewayStatusAsync(GatewayUnderTest gateway) =>
+    /// <summary>A ListenerSet's listener named like one of the Gateway's: the failed bind is the ListenerSet's, not the Gateway's.</summary>
+    [Fact]
+    public async Task TakenPort_OfAListenerSetListener_IsReportedOnTheListenerSet_NotOnTheGatewaysListenerOfTheSameName()
+    {
+        await using var gateway = new GatewayUnderTest();
+        var free = TestPorts.Free();
+        using var squatter = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        squatter.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        squatter.Listen();
+        var taken = ((IPEndPoint)squatter.LocalEndPoint!).Port;
+        gateway.WriteFile("all.yaml", Manifests.Join(
+            Manifests.GatewayClass, Manifests.AllowingListenerSets(Manifests.Gateway("gw", free)), Manifests.ListenerSet("extra", "gw", "http", taken)));
+        await gateway.StartAsync(waitUntilReady: false);
+
+        JsonNode? listenerSet = null;
+        await Eventually.TrueAsync(async () =>
+        {
+            listenerSet = JsonNode.Parse(await gateway.GetStringAsync($"{gateway.Admin}status"))!["items"]!.AsArray()
+                .SingleOrDefault(i => i!["kind"]!.GetValue<string>() == "ListenerSet")?["status"];
+            return listenerSet is not null && Programmed(listenerSet["conditions"]!.AsArray())["status"]!.GetValue<string>() == "False";
+        }, "the ListenerSet is not programmed while its listener cannot bind");
+        Programmed(listenerSet!["conditions"]!.AsArray())["reason"]!.GetValue<string>().Should().Be("Pending");
+        var listener = Programmed(ListenerConditions(listenerSet, "http"));
+        listener["reason"]!.GetValue<string>().Should().Be("Pending");
+        listener["message"]!.GetValue<string>().Should().Contain($"127.0.0.1:{taken}");
+        var gatewayStatus = await GatewayStatusAsync(gateway);
+        Programmed(ListenerConditions(gatewayStatus, "http"))["status"]!.GetValue<string>().Should().Be("True", "the Gateway's own http listener is bound");
+        Programmed(gatewayStatus["conditions"]!.AsArray())["status"]!.GetValue<string>().Should().Be("True");
+    }
+
+    private static async Task<JsonNode> StatusAsync(GatewayUnderTest gateway, string kind) =>
         JsonNode.Parse(await gateway.GetStringAsync($"{gateway.Admin}status"))!["items"]!.AsArray()
-            .Single(i => i!["kind"]!.GetValue<string>() == "Gateway")!["status"]!;
+            .Single(i => i!["kind"]!.GetValue<string>() == kind)!["status"]!;
+
+    private static Task<JsonNode> GatewayStatusAsync(GatewayUnderTest gateway) => StatusAsync(gateway, "Gateway");
 
     private static JsonArray ListenerConditions(JsonNode gatewayStatus, string listener) =>
         gatewayStatus["listeners"]!.AsArray().Single(l => l!["name"]!.GetValue<string>() == listener)!["conditions"]!.AsArray();

@@ -43,6 +43,24 @@ internal static class Manifests
         {(hostname is null ? "" : $"    hostname: {hostname}")}
         """;
 
+    /// <summary>A Gateway (as <see cref="Gateway"/> builds it) that allows ListenerSets from its own namespace.</summary>
+    public static string AllowingListenerSets(string gateway) => gateway + "  allowedListeners:\n    namespaces:\n      from: Same\n";
+
+    /// <summary>A ListenerSet adding one HTTP listener to the Gateway named gateway.</summary>
+    public static string ListenerSet(string name, string gateway, string listener, int port) => $"""
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: ListenerSet
+        metadata:
+          name: {name}
+        spec:
+          parentRef:
+            name: {gateway}
+          listeners:
+          - name: {listener}
+            protocol: HTTP
+            port: {port}
+        """;
+
     /// <summary>A Gateway with one HTTPS listener serving the certificate in the Secret named secret.</summary>
     public static string HttpsGateway(string name, int port, string secret) =>
         Gateway(name, port).Replace("- name: http\n    protocol: HTTP\n", "- name: https\n    protocol: HTTPS\n", StringComparison.Ordinal)

@@ -7,17 +7,9 @@ namespace Gateway.EndToEnd.Tests;
 /// <summary>`gateway validate DIR` and `gateway --version`: what a user (or a CI pipeline) reads and the exit code.</summary>
 public sealed class ValidateCommandTests : IDisposable
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("gateway-validate-").FullName;
+    private readonly StandaloneExampleCopy _example = new("gateway-validate-");
 
-    public ValidateCommandTests()
-    {
-        foreach (var file in Directory.GetFiles(RepoPaths.Of("deploy/examples/standalone")))
-        {
-            File.Copy(file, Path.Combine(_dir, Path.GetFileName(file)));
-        }
-    }
-
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
+    public void Dispose() => _example.Dispose();
 
     [Fact]
     public async Task StandaloneExample_IsValid_AndEveryObjectsConditionsArePrinted()
@@ -74,7 +66,7 @@ public sealed class ValidateCommandTests : IDisposable
     {
         Edit("routes.yaml", "      port: 80\n", "      port: 80\n      wieght: 5\n");
 
-        using var validate = GatewayProcess.Start("validate", _dir);
+        using var validate = GatewayProcess.Start("validate", _example.Dir);
         using var version = GatewayProcess.Start("--version");
 
         (await validate.WaitForExitAsync(TimeSpan.FromSeconds(30))).Should().Be(1, validate.Output);
@@ -85,7 +77,7 @@ public sealed class ValidateCommandTests : IDisposable
 
     private void Edit(string file, string from, string to)
     {
-        var path = Path.Combine(_dir, file);
+        var path = Path.Combine(_example.Dir, file);
         var text = File.ReadAllText(path);
         text.Should().Contain(from);
         File.WriteAllText(path, text.Replace(from, to, StringComparison.Ordinal));
@@ -94,7 +86,7 @@ public sealed class ValidateCommandTests : IDisposable
     private async Task<(int Exit, string[] Lines)> ValidateAsync()
     {
         using var output = new StringWriter();
-        var exit = await ValidateCommand.RunAsync(_dir, Translation.TranslatorOptions.DefaultControllerName, output, CancellationToken.None);
+        var exit = await ValidateCommand.RunAsync(_example.Dir, Translation.TranslatorOptions.DefaultControllerName, output, CancellationToken.None);
         return (exit, output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries));
     }
 }

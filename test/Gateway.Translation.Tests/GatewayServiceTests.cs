@@ -68,6 +68,34 @@ public sealed partial class GatewayServiceTests
     }
 
     [Fact]
+    public void ListenerSetPort_GetsAContainerPortAndAServicePort_OfItsGateway()
+    {
+        var gateway = Gateway("a", "2026-01-01T00:00:00Z", ("web", 80, null)) + "\n  allowedListeners:\n    namespaces:\n      from: Same";
+        const string listenerSet = """
+            apiVersion: gateway.networking.k8s.io/v1
+            kind: ListenerSet
+            metadata:
+              name: extra
+              namespace: default
+            spec:
+              parentRef: {name: a}
+              listeners:
+              - {name: alt, protocol: HTTP, port: 8080}
+            """;
+
+        var result = Translator.Translate(Load(GatewayClass, gateway, listenerSet), _options);
+
+        var binds = Binds(result);
+        binds.Should().ContainKey("gateway/default/a/listenerset/default/extra/listener/alt");
+        binds["gateway/default/a/listenerset/default/extra/listener/alt"].Should().NotBe(binds["gateway/default/a/listener/web"]);
+        result.Services.Single().Spec.Ports.Select(p => (p.Name, p.Port, p.TargetPort)).Should().BeEquivalentTo(
+        [
+            ("http-80", 80, binds["gateway/default/a/listener/web"].ToString()),
+            ("http-8080", 8080, binds["gateway/default/a/listenerset/default/extra/listener/alt"].ToString()),
+        ]);
+    }
+
+    [Fact]
     public void ContainerPorts_SurviveARestart_AYoungerGateway_AndAnOlderOneGoing()
     {
         var a = Gateway("a", "2026-01-01T00:00:00Z", ("web", 80, null));

@@ -63,6 +63,7 @@ public sealed class GoldenTests
             EndpointSlices = [.. resources.EndpointSlices.Reverse()],
             GatewayClasses = [.. resources.GatewayClasses.Reverse()],
             ReferenceGrants = [.. resources.ReferenceGrants.Reverse()],
+            ListenerSets = [.. resources.ListenerSets.Reverse()],
         };
 
         var options = OptionsFor(folder);
@@ -116,6 +117,8 @@ public sealed class GoldenTests
             resources with { HTTPRoutes = [.. resources.HTTPRoutes.Where((_, i) => i % 2 == 0)] }, // Hostnames come and go.
             resources,
             resources with { Services = [] }, // A dependency changes: nothing may be replayed.
+            resources,
+            resources with { ListenerSets = [] }, // Listeners come and go with their ListenerSets.
             resources,
             resources with { EndpointSlices = [] }, // Endpoints churn: routes are replayed, clusters rebuilt.
             resources,

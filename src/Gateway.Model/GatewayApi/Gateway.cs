@@ -17,6 +17,15 @@ public sealed record GatewaySpec
     public ImmutableArray<GatewayAddress> Addresses { get; init; } = [];
     public GatewayInfrastructure? Infrastructure { get; init; }
     public GatewayTLSSpec? Tls { get; init; }
+
+    /// <summary>Which ListenerSets may add listeners to this Gateway; absent means none.</summary>
+    public AllowedListeners? AllowedListeners { get; init; }
+}
+
+public sealed record AllowedListeners
+{
+    /// <summary>ListenerNamespaces has the fields of RouteNamespaces (from: All, Same, Selector or None; selector).</summary>
+    public RouteNamespaces? Namespaces { get; init; }
 }
 
 /// <summary>Gateway-level TLS: how clients are validated (frontend mTLS), by default and per port.</summary>
@@ -134,6 +143,9 @@ public sealed record GatewayStatus
     public ImmutableArray<GatewayAddress> Addresses { get; init; } = [];
     public ImmutableArray<Condition> Conditions { get; init; } = [];
     public ImmutableArray<ListenerStatus> Listeners { get; init; } = [];
+
+    /// <summary>How many ListenerSets are attached and accepted; set only for Gateways that allow ListenerSets.</summary>
+    public int? AttachedListenerSets { get; init; }
 }
 
 public sealed record ListenerStatus

@@ -71,6 +71,30 @@ internal sealed class CompiledListener
         return First(_any, request);
     }
 
+    /// <summary>
+    /// The hostnames whose routes <see cref="Match"/> tries for this host, in the order it tries them, with their routes:
+    /// for `gateway explain`, off the request path (it allocates).
+    /// </summary>
+    internal List<(string Hostname, CompiledRoute[] Routes)> HostsInMatchOrder(string host)
+    {
+        var hosts = new List<(string, CompiledRoute[])>();
+        if (_exact.TryGetValue(host, out var exact))
+        {
+            hosts.Add((host.ToLowerInvariant(), exact));
+        }
+
+        foreach (var (suffix, routes) in _wildcards)
+        {
+            if (host.Length > suffix.Length && host.EndsWith(suffix, StringComparison.OrdinalIgnoreCase))
+            {
+                hosts.Add(("*" + suffix, routes));
+            }
+        }
+
+        hosts.Add(("*", _any));
+        return hosts;
+    }
+
     /// <summary>How well the listener's own hostname covers the request host; -1 when it does not.</summary>
     public int Specificity(ReadOnlySpan<char> host)
     {

@@ -34,36 +34,45 @@ internal sealed class CompiledMatch
     /// <summary>The matched path prefix, for ReplacePrefixMatch rewrites.</summary>
     public string PrefixForRewrite => _pathType == PathMatchType.PathPrefix ? _path : "";
 
-    public bool Matches(HttpRequest request)
+    public bool Matches(HttpRequest request) => FirstFailure(request).Condition == MatchCondition.None;
+
+    /// <summary>
+    /// The first condition the request fails, in the order they are checked (path, method, headers, query), or
+    /// <see cref="MatchCondition.None"/> when all hold. <see cref="Matches(HttpRequest)"/> is this, so `gateway explain` says exactly
+    /// why the proxy passed a route over. Index is the header's or query parameter's position in the route's match.
+    /// </summary>
+    public MatchFailure FirstFailure(HttpRequest request)
     {
         var path = request.Path.Value ?? "/";
         if (!MatchesPath(path))
         {
-            return false;
+            return new(MatchCondition.Path, 0);
         }
 
         if (_method is not null && !string.Equals(request.Method, _method, StringComparison.Ordinal))
         {
-            return false;
+            return new(MatchCondition.Method, 0);
         }
 
-        foreach (var (name, value, pattern) in _headers)
+        for (var i = 0; i < _headers.Length; i++)
         {
+            var (name, value, pattern) = _headers[i];
             if (!request.Headers.TryGetValue(name, out var values) || !Matches(values.ToString(), value, pattern))
             {
-                return false;
+                return new(MatchCondition.Header, i);
             }
         }
 
-        foreach (var (name, value, pattern) in _query)
+        for (var i = 0; i < _query.Length; i++)
         {
+            var (name, value, pattern) = _query[i];
             if (!QueryParameterMatches(request.QueryString.Value, name, value, pattern))
             {
-                return false;
+                return new(MatchCondition.QueryParam, i);
             }
         }
 
-        return true;
+        return default;
     }
 
     /// <summary>
@@ -124,3 +133,16 @@ internal sealed class CompiledMatch
     private static Regex Compile(string pattern) =>
         new($"^(?:{pattern})$", RegexOptions.NonBacktracking | RegexOptions.CultureInvariant, _regexTimeout);
 }
+
+/// <summary>Which condition of a route's match a request failed first.</summary>
+internal enum MatchCondition
+{
+    None,
+    Path,
+    Method,
+    Header,
+    QueryParam,
+}
+
+/// <param name="Index">For a header or query parameter: its position in the route's match.</param>
+internal readonly record struct MatchFailure(MatchCondition Condition, int Index);

@@ -92,7 +92,8 @@ internal sealed class RouteTable
             : BestListener(listeners, serverName) ?? listeners.FirstOrDefault(l => l.Listener.Hostname is null);
     }
 
-    private CompiledListener[]? Listeners(IPAddress? local, int port)
+    /// <summary>The listeners bound where a connection arrived (its local address, else the wildcard address).</summary>
+    internal CompiledListener[]? Listeners(IPAddress? local, int port)
     {
         if (local is null)
         {
@@ -132,7 +133,8 @@ internal sealed class RouteTable
         return colon < 0 || (colon < span.Length - 1 && span[(colon + 1)..].Contains(':')) ? span : span[..colon];
     }
 
-    private static CompiledListener? BestListener(CompiledListener[] listeners, ReadOnlySpan<char> host)
+    /// <summary>The listener whose hostname covers the host most specifically (listener isolation).</summary>
+    internal static CompiledListener? BestListener(CompiledListener[] listeners, ReadOnlySpan<char> host)
     {
         CompiledListener? best = null;
         var bestScore = -1;

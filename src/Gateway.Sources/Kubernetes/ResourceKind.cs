@@ -26,6 +26,8 @@ internal sealed record ResourceKind(string Kind, string Group, string Version, s
         new("ReferenceGrant", "gateway.networking.k8s.io", "v1beta1", "referencegrants", true, typeof(V1ReferenceGrant)),
         // Standard channel since v1.4; a cluster with older CRDs has none (404 is "none yet").
         new(V1BackendTLSPolicy.KindName, "gateway.networking.k8s.io", "v1", "backendtlspolicies", true, typeof(V1BackendTLSPolicy)) { Optional = true },
+        // Standard channel since v1.5; likewise absent from older CRD bundles.
+        new(V1ListenerSet.KindName, "gateway.networking.k8s.io", "v1", "listenersets", true, typeof(V1ListenerSet)) { Optional = true },
         new("Service", "", "v1", "services", true, typeof(V1Service)),
         new("Namespace", "", "v1", "namespaces", false, typeof(V1Namespace)),
         new("ConfigMap", "", "v1", "configmaps", true, typeof(V1ConfigMap)),

@@ -101,7 +101,7 @@ public static class GatewayServices
                 LoadBalancerIP = type == LoadBalancer && !plan.RequestedAddresses.IsEmpty ? plan.RequestedAddresses[0] : null,
                 Ports = [.. plan.ContainerPorts!.Select(p => new ServicePort
                 {
-                    Name = PortName(gateway, p.Key),
+                    Name = PortName(plan, p.Key),
                     Port = p.Key,
                     TargetPort = p.Value.ToString(CultureInfo.InvariantCulture),
                     Protocol = "TCP",
@@ -194,8 +194,8 @@ public static class GatewayServices
     };
 
     /// <summary>http-80, https-443; another protocol (which we do not serve yet) is tcp-N.</summary>
-    private static string PortName(V1Gateway gateway, int port) =>
-        gateway.Spec.Listeners.First(l => l.Port == port).Protocol switch
+    private static string PortName(GatewayPlan plan, int port) =>
+        ListenerSets.EffectiveListeners(plan).First(l => l.Spec.Port == port).Spec.Protocol switch
         {
             "HTTP" => "http",
             "HTTPS" => "https",

@@ -13,7 +13,9 @@ namespace Gateway.Translation.Attachment;
 /// Decides which listeners a translated route attaches to (and under which hostnames), and each parent's verdict.
 /// It changes no listener: the attachments are applied by the Apply methods, so they can also be replayed from a cache.
 /// </summary>
-internal sealed class ParentAttacher(IReadOnlyDictionary<NamespacedName, GatewayPlan> gateways, TranslationIndex index, string controllerName)
+internal sealed class ParentAttacher(
+    IReadOnlyDictionary<NamespacedName, GatewayPlan> gateways, IReadOnlyDictionary<NamespacedName, ListenerSetPlan> listenerSets,
+    TranslationIndex index, string controllerName)
 {
     public ImmutableArray<RouteParentStatus> Attach(
         string kind, ObjectMeta route, ImmutableArray<ParentReference> parentRefs, ImmutableArray<string> hostnames, RouteVerdict verdict,
@@ -23,24 +25,37 @@ internal sealed class ParentAttacher(IReadOnlyDictionary<NamespacedName, Gateway
         var routeNamespace = route.Namespace ?? "";
         foreach (var parentRef in parentRefs)
         {
-            if ((parentRef.Group ?? GatewayPlanner.GatewayGroup) != GatewayPlanner.GatewayGroup || (parentRef.Kind ?? "Gateway") != "Gateway")
+            if ((parentRef.Group ?? GatewayPlanner.GatewayGroup) != GatewayPlanner.GatewayGroup)
             {
-                continue; // Not a Gateway parent: some other controller's business.
+                continue; // Not a Gateway API parent: some other controller's business.
             }
 
+            var parentKind = parentRef.Kind ?? "Gateway";
             var key = new NamespacedName(parentRef.Namespace ?? routeNamespace, parentRef.Name);
-            if (!gateways.TryGetValue(key, out var gateway))
+            Condition accepted;
+            if (parentKind == "Gateway" && gateways.TryGetValue(key, out var gateway))
             {
-                continue; // Not one of our Gateways.
+                accepted = AttachToListeners(kind, route, routeNamespace, parentRef, hostnames, verdict, $"Gateway {key}",
+                    gateway.Listeners.Where(l => l.Origin is null), attachments);
+            }
+            else if (parentKind == V1ListenerSet.KindName && listenerSets.TryGetValue(key, out var listenerSet))
+            {
+                accepted = listenerSet.NotAllowed is null
+                    ? AttachToListeners(kind, route, routeNamespace, parentRef, hostnames, verdict, $"ListenerSet {key}", listenerSet.Listeners, attachments)
+                    : Conditions.False(ConditionType.Accepted, Reason.NoMatchingParent,
+                        $"ListenerSet {key} is not allowed by Gateway {listenerSet.Gateway.Key}, so it has no listeners.", route.Generation);
+            }
+            else
+            {
+                continue; // Not one of our Gateways, nor a ListenerSet of one.
             }
 
-            var accepted = AttachToGateway(kind, route, routeNamespace, parentRef, hostnames, verdict, gateway, attachments);
             var resolved = verdict.UnresolvedReason is null
                 ? Conditions.True(ConditionType.ResolvedRefs, Reason.ResolvedRefs, "All references resolved.", route.Generation)
                 : Conditions.False(ConditionType.ResolvedRefs, verdict.UnresolvedReason, verdict.UnresolvedMessage ?? "", route.Generation);
             statuses.Add(new RouteParentStatus
             {
-                ParentRef = parentRef with { Group = GatewayPlanner.GatewayGroup, Kind = "Gateway", Namespace = key.Namespace },
+                ParentRef = parentRef with { Group = GatewayPlanner.GatewayGroup, Kind = parentKind, Namespace = key.Namespace },
                 ControllerName = controllerName,
                 Conditions = [accepted, resolved],
             });
@@ -49,19 +64,21 @@ internal sealed class ParentAttacher(IReadOnlyDictionary<NamespacedName, Gateway
         return statuses.ToImmutable();
     }
 
-    private Condition AttachToGateway(
-        string kind, ObjectMeta route, string routeNamespace, ParentReference parentRef,
-        ImmutableArray<string> hostnames, RouteVerdict verdict, GatewayPlan gateway, List<ListenerAttachment> attachments)
+    /// <param name="parent">The parent as messages name it ("Gateway ns/name").</param>
+    /// <param name="listeners">The parent's listeners: a Gateway's own (a ListenerSet's are reached only through it), or a ListenerSet's.</param>
+    private Condition AttachToListeners(
+        string kind, ObjectMeta route, string routeNamespace, ParentReference parentRef, ImmutableArray<string> hostnames,
+        RouteVerdict verdict, string parent, IEnumerable<ListenerPlan> listeners, List<ListenerAttachment> attachments)
     {
         var generation = route.Generation;
-        var candidates = gateway.Listeners
+        var candidates = listeners
             .Where(l => parentRef.SectionName is null || l.Spec.Name == parentRef.SectionName)
             .Where(l => parentRef.Port is null || l.Spec.Port == parentRef.Port)
             .ToList();
         if (candidates.Count == 0)
         {
             return Conditions.False(ConditionType.Accepted, Reason.NoMatchingParent,
-                $"Gateway {gateway.Key} has no listener matching sectionName {parentRef.SectionName ?? "(any)"} and port {parentRef.Port?.ToString() ?? "(any)"}.", generation);
+                $"{parent} has no listener matching sectionName {parentRef.SectionName ?? "(any)"} and port {parentRef.Port?.ToString() ?? "(any)"}.", generation);
         }
 
         // A route attaches to an accepted, unconflicted listener even while the listener's own references are broken
@@ -70,7 +87,7 @@ internal sealed class ParentAttacher(IReadOnlyDictionary<NamespacedName, Gateway
         if (allowed.Count == 0)
         {
             return Conditions.False(ConditionType.Accepted, Reason.NotAllowedByListeners,
-                $"No listener of Gateway {gateway.Key} allows this {kind} from namespace {routeNamespace}.", generation);
+                $"No listener of {parent} allows this {kind} from namespace {routeNamespace}.", generation);
         }
 
         var withHosts = allowed
@@ -123,12 +140,12 @@ internal sealed class ParentAttacher(IReadOnlyDictionary<NamespacedName, Gateway
             return false;
         }
 
-        var gatewayNamespace = listener.Gateway.Key.Namespace;
+        // "Same" is the namespace of the object declaring the listener: a ListenerSet's, for its listeners.
         var from = listener.Spec.AllowedRoutes?.Namespaces;
         return (from?.From ?? "Same") switch
         {
             "All" => true,
-            "Same" => routeNamespace == gatewayNamespace,
+            "Same" => routeNamespace == listener.Namespace,
             "Selector" => from?.Selector is { } selector && LabelSelectors.Matches(selector, index.NamespaceLabels(routeNamespace)),
             _ => false,
         };

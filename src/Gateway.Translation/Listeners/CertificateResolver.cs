@@ -34,11 +34,12 @@ internal sealed class CertificateResolver(TranslationIndex index)
             return;
         }
 
-        var gatewayNamespace = listener.Gateway.Key.Namespace;
+        // A ListenerSet's listener refers from the ListenerSet: the Gateway's grants are not inherited (upstream).
+        var fromKind = listener.Origin is null ? "Gateway" : Model.GatewayApi.V1ListenerSet.KindName;
         var ids = new List<string>();
         foreach (var reference in tls.CertificateRefs)
         {
-            var (certificate, problem) = ResolveSecret(reference, gatewayNamespace, Reason.InvalidCertificateRef, generation);
+            var (certificate, problem) = ResolveSecret(reference, fromKind, listener.Namespace, Reason.InvalidCertificateRef, generation);
             listener.UnresolvedRefs ??= problem;
             if (certificate is not null)
             {
@@ -61,26 +62,27 @@ internal sealed class CertificateResolver(TranslationIndex index)
         }
 
         var generation = plan.Gateway.Metadata.Generation;
-        var (certificate, problem) = ResolveSecret(reference, plan.Key.Namespace, Reason.InvalidClientCertificateRef, generation);
+        var (certificate, problem) = ResolveSecret(reference, "Gateway", plan.Key.Namespace, Reason.InvalidClientCertificateRef, generation);
         plan.BackendClientCertificateId = certificate?.Id;
         plan.ResolvedRefs = problem
             ?? Conditions.True(ConditionType.ResolvedRefs, Reason.ResolvedRefs, "The backend client certificate is resolved.", generation);
     }
 
     /// <summary>A Secret a Gateway names: the certificate (kept for the snapshot), or the ResolvedRefs=False condition saying why not.</summary>
-    private (TlsCertificate? Certificate, Condition? Problem) ResolveSecret(SecretObjectReference reference, string gatewayNamespace, string invalid, long? generation)
+    private (TlsCertificate? Certificate, Condition? Problem) ResolveSecret(
+        SecretObjectReference reference, string fromKind, string fromNamespace, string invalid, long? generation)
     {
-        var ns = reference.Namespace ?? gatewayNamespace;
+        var ns = reference.Namespace ?? fromNamespace;
         var key = new NamespacedName(ns, reference.Name);
         if ((reference.Group ?? "") != "" || (reference.Kind ?? "Secret") != "Secret")
         {
             return (null, Conditions.False(ConditionType.ResolvedRefs, invalid, $"Certificate reference {reference.Group}/{reference.Kind} {key} is not a Secret.", generation));
         }
 
-        if (!ReferenceGrants.Permits(index.Resources.ReferenceGrants, GatewayPlanner.GatewayGroup, "Gateway", gatewayNamespace, "", "Secret", ns, reference.Name))
+        if (!ReferenceGrants.Permits(index.Resources.ReferenceGrants, GatewayPlanner.GatewayGroup, fromKind, fromNamespace, "", "Secret", ns, reference.Name))
         {
             return (null, Conditions.False(ConditionType.ResolvedRefs, Reason.RefNotPermitted,
-                $"No ReferenceGrant in {ns} allows Gateways from {gatewayNamespace} to use Secret {reference.Name}.", generation));
+                $"No ReferenceGrant in {ns} allows {fromKind}s from {fromNamespace} to use Secret {reference.Name}.", generation));
         }
 
         if (!index.Secrets.TryGetValue(key, out var secret))

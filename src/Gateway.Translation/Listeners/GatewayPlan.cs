@@ -29,7 +29,11 @@ internal sealed class GatewayPlan(V1Gateway gateway)
     /// <summary>What status.addresses reports; null means the bind address.</summary>
     public ImmutableArray<GatewayAddress>? StatusAddresses { get; set; }
 
+    /// <summary>Every listener it serves: its own, then those of the ListenerSets it allows (see <see cref="ListenerSets"/>).</summary>
     public List<ListenerPlan> Listeners { get; } = [];
+
+    /// <summary>The ListenerSets naming it as parent, allowed or not, in precedence order.</summary>
+    public List<ListenerSetPlan> ListenerSets { get; } = [];
 
     /// <summary>The certificate presented to TLS backends (spec.tls.backend.clientCertificateRef), when it resolved.</summary>
     public string? BackendClientCertificateId { get; set; }

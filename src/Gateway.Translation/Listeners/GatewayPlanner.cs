@@ -18,8 +18,9 @@ internal static class GatewayPlanner
     private static readonly ImmutableArray<string> _routeKinds = ["HTTPRoute", "GRPCRoute"];
 
     /// <param name="services">The Services in the per-Gateway Services' namespace, by name (empty without them).</param>
-    public static List<GatewayPlan> Plan(IEnumerable<V1Gateway> gateways, TranslatorOptions options, CertificateResolver certificates,
-        IReadOnlyDictionary<string, V1Service> services)
+    /// <param name="listenerSets">Every ListenerSet; those whose parent is one of these Gateways add their listeners to it.</param>
+    public static List<GatewayPlan> Plan(IEnumerable<V1Gateway> gateways, ImmutableArray<V1ListenerSet> listenerSets, TranslationIndex index,
+        TranslatorOptions options, CertificateResolver certificates, IReadOnlyDictionary<string, V1Service> services)
     {
         // Oldest first: when two Gateways want the same address and port, the older one keeps it.
         var plans = gateways
@@ -29,6 +30,7 @@ internal static class GatewayPlanner
             .ToList();
 
         plans.ForEach(CheckParameters);
+        ListenerSets.Attach(plans, listenerSets, index);
         AssignAddresses(plans, options);
         if (options.Services is { } serviceOptions)
         {
@@ -149,7 +151,7 @@ internal static class GatewayPlanner
         }
 
         var allocated = ContainerPortAllocator.Allocate(
-            [.. served.Select(p => (p.Key, (IReadOnlyList<int>)[.. p.Gateway.Spec.Listeners.Select(l => l.Port).Distinct().Order()]))],
+            [.. served.Select(p => (p.Key, (IReadOnlyList<int>)[.. ListenerSets.EffectiveListeners(p).Select(l => l.Spec.Port).Distinct().Order()]))],
             options.ContainerPorts, current);
         foreach (var plan in served)
         {
@@ -168,41 +170,19 @@ internal static class GatewayPlanner
     private static void PlanListeners(GatewayPlan plan, Dictionary<(string, int), NamespacedName> boundBy, CertificateResolver certificates)
     {
         var gateway = plan.Gateway;
-        var generation = gateway.Metadata.Generation;
-        foreach (var spec in gateway.Spec.Listeners)
+        foreach (var (spec, origin) in ListenerSets.EffectiveListeners(plan))
         {
-            var listener = new ListenerPlan(plan, spec, Ids.Listener(gateway.Metadata.Namespace ?? "", gateway.Metadata.Name, spec.Name));
+            var id = origin is null
+                ? Ids.Listener(gateway.Metadata.Namespace ?? "", gateway.Metadata.Name, spec.Name)
+                : Ids.ListenerSetListener(gateway.Metadata.Namespace ?? "", gateway.Metadata.Name, origin.Key.Namespace, origin.Key.Name, spec.Name);
+            var listener = new ListenerPlan(plan, spec, id) { Origin = origin };
             plan.Listeners.Add(listener);
-            listener.Protocol = spec.Protocol switch
-            {
-                "HTTP" => ListenerProtocol.Http,
-                "HTTPS" => ListenerProtocol.Https,
-                _ => null,
-            };
-            if (listener.Protocol is null)
-            {
-                listener.NotAccepted = Conditions.False(ConditionType.Accepted, Reason.UnsupportedProtocol,
-                    $"Protocol {spec.Protocol} is not supported yet; supported: HTTP, HTTPS.", generation);
-            }
-            else if (listener.Protocol == ListenerProtocol.Https && (spec.Tls?.Mode ?? "Terminate") != "Terminate")
-            {
-                listener.NotAccepted = Conditions.False(ConditionType.Accepted, Reason.UnsupportedProtocol,
-                    $"HTTPS listeners terminate TLS; tls.mode {spec.Tls?.Mode} needs a TLS listener.", generation);
-            }
-            else if (listener.Protocol == ListenerProtocol.Https)
-            {
-                certificates.Resolve(listener, generation);
-                certificates.ClientValidation.Resolve(listener, generation);
-            }
-
-            if (listener.Protocol is not null)
-            {
-                // A listener whose protocol we cannot serve supports no route kind at all.
-                ResolveKinds(listener, generation);
-            }
+            origin?.Listeners.Add(listener);
+            Validate(listener, certificates);
         }
 
-        MarkConflicts(plan.Listeners, generation);
+        MarkConflicts([.. plan.Listeners.Where(l => l.Origin is null)], gateway.Metadata.Generation);
+        ListenerSetConflicts.Resolve(plan.Listeners);
         if (plan.Address is null)
         {
             return;
@@ -214,7 +194,7 @@ internal static class GatewayPlanner
             if (boundBy.TryGetValue(bind, out var owner) && owner != plan.Key)
             {
                 listener.NotAccepted = Conditions.False(ConditionType.Accepted, Reason.PortUnavailable,
-                    $"Gateway {owner} already listens on {plan.Address}:{bind.Item2}.", generation);
+                    $"Gateway {owner} already listens on {plan.Address}:{bind.Item2}.", listener.Generation);
                 continue;
             }
 
@@ -222,16 +202,49 @@ internal static class GatewayPlanner
         }
     }
 
+    /// <summary>Protocol, TLS settings, certificates and route kinds of one listener.</summary>
+    private static void Validate(ListenerPlan listener, CertificateResolver certificates)
+    {
+        var spec = listener.Spec;
+        var generation = listener.Generation;
+        listener.Protocol = spec.Protocol switch
+        {
+            "HTTP" => ListenerProtocol.Http,
+            "HTTPS" => ListenerProtocol.Https,
+            _ => null,
+        };
+        if (listener.Protocol is null)
+        {
+            listener.NotAccepted = Conditions.False(ConditionType.Accepted, Reason.UnsupportedProtocol,
+                $"Protocol {spec.Protocol} is not supported yet; supported: HTTP, HTTPS.", generation);
+        }
+        else if (listener.Protocol == ListenerProtocol.Https && (spec.Tls?.Mode ?? "Terminate") != "Terminate")
+        {
+            listener.NotAccepted = Conditions.False(ConditionType.Accepted, Reason.UnsupportedProtocol,
+                $"HTTPS listeners terminate TLS; tls.mode {spec.Tls?.Mode} needs a TLS listener.", generation);
+        }
+        else if (listener.Protocol == ListenerProtocol.Https)
+        {
+            certificates.Resolve(listener, generation);
+            certificates.ClientValidation.Resolve(listener, generation);
+        }
+
+        // A listener whose protocol we cannot serve supports no route kind at all.
+        ResolveKinds(listener, generation);
+    }
+
     private static void ResolveKinds(ListenerPlan listener, long? generation)
     {
         var requested = listener.Spec.AllowedRoutes?.Kinds ?? [];
+        var kinds = listener.Protocol is null ? [] : _routeKinds;
         if (requested.IsDefaultOrEmpty)
         {
-            listener.SupportedKinds = [.. _routeKinds.Select(k => new RouteGroupKind { Group = GatewayGroup, Kind = k })];
+            listener.SupportedKinds = [.. kinds.Select(k => new RouteGroupKind { Group = GatewayGroup, Kind = k })];
             return;
         }
 
-        var valid = requested.Where(k => (k.Group ?? GatewayGroup) == GatewayGroup && _routeKinds.Contains(k.Kind)).ToList();
+        // Kinds asked of a protocol we do not serve are all invalid: a TLS listener asking for HTTPRoute says so.
+        var valid = requested.Where(k => (k.Group ?? GatewayGroup) == GatewayGroup && kinds.Contains(k.Kind)).ToList();
         listener.SupportedKinds = [.. valid.Select(k => new RouteGroupKind { Group = GatewayGroup, Kind = k.Kind })];
         if (valid.Count != requested.Length)
         {

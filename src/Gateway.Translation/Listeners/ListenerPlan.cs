@@ -13,6 +13,15 @@ internal sealed class ListenerPlan(GatewayPlan gateway, Model.GatewayApi.Listene
     public Model.GatewayApi.Listener Spec { get; } = spec;
     public string Id { get; } = id;
 
+    /// <summary>The ListenerSet it comes from; null for the Gateway's own listeners.</summary>
+    public ListenerSetPlan? Origin { get; init; }
+
+    /// <summary>The generation of the object that declares it, which its conditions observe.</summary>
+    public long? Generation => Origin?.Generation ?? Gateway.Gateway.Metadata.Generation;
+
+    /// <summary>The namespace allowedRoutes "Same" and unqualified certificate references mean: the declaring object's.</summary>
+    public string Namespace => Origin?.Key.Namespace ?? Gateway.Key.Namespace;
+
     public ListenerProtocol? Protocol { get; set; }
     public ImmutableArray<RouteGroupKind> SupportedKinds { get; set; } = [];
     public ImmutableArray<string> CertificateIds { get; set; } = [];

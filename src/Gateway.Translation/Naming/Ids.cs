@@ -6,6 +6,10 @@ internal static class Ids
 {
     public static string Listener(string ns, string gateway, string listener) => $"gateway/{ns}/{gateway}/listener/{listener}";
 
+    /// <summary>A ListenerSet's listener: under its Gateway, since it binds the Gateway's address; names hold no '/'.</summary>
+    public static string ListenerSetListener(string ns, string gateway, string setNamespace, string set, string listener) =>
+        $"gateway/{ns}/{gateway}/listenerset/{setNamespace}/{set}/listener/{listener}";
+
     public static string Route(string kind, string ns, string name, int rule, int match) =>
         $"{kind.ToLowerInvariant()}/{ns}/{name}/rule/{rule}/match/{match}";
 

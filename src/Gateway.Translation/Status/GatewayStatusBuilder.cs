@@ -11,22 +11,18 @@ internal static class GatewayStatusBuilder
     public static GatewayStatus Build(GatewayPlan plan)
     {
         var generation = plan.Gateway.Metadata.Generation;
-        var listeners = plan.Listeners.Select(l => new ListenerStatus
-        {
-            Name = l.Spec.Name,
-            SupportedKinds = l.SupportedKinds,
-            AttachedRoutes = l.AttachedRoutes,
-            Conditions = [.. ListenerConditions(l, generation)],
-        }).ToList();
+        // ListenerSets' listeners are reported in their own status, not the Gateway's.
+        var own = plan.Listeners.Where(l => l.Origin is null).ToList();
+        var listeners = own.Select(ListenerStatusOf).ToList();
 
-        var usable = plan.Listeners.Count(l => l.IsUsable);
-        var allValid = usable == plan.Listeners.Count;
+        var usable = own.Count(l => l.IsUsable);
+        var allValid = usable == own.Count;
         Condition accepted;
         if ((plan.NotAccepted ?? plan.AddressProblem) is { Type: ConditionType.Accepted } notAccepted)
         {
             accepted = notAccepted;
         }
-        else if (usable == 0 && plan.Listeners.Count > 0)
+        else if (usable == 0 && own.Count > 0)
         {
             accepted = Conditions.False(ConditionType.Accepted, Reason.ListenersNotValid, "No listener is valid.", generation);
         }
@@ -52,8 +48,19 @@ internal static class GatewayStatusBuilder
             Addresses = plan.StatusAddresses ?? (plan.Address is null ? [] : [new GatewayAddress { Type = "IPAddress", Value = plan.Address }]),
             Conditions = [.. GatewayConditions(plan, accepted, programmed)],
             Listeners = [.. listeners],
+            AttachedListenerSets = plan.Gateway.Spec.AllowedListeners is null ? null
+                : accepted.Status != "True" ? 0
+                : plan.ListenerSets.Count(s => s.NotAllowed is null && s.Listeners.Any(l => l.IsUsable)),
         };
     }
+
+    public static ListenerStatus ListenerStatusOf(ListenerPlan l) => new()
+    {
+        Name = l.Spec.Name,
+        SupportedKinds = l.SupportedKinds,
+        AttachedRoutes = l.AttachedRoutes,
+        Conditions = [.. ListenerConditions(l, l.Generation)],
+    };
 
     private static IEnumerable<Condition> GatewayConditions(GatewayPlan plan, Condition accepted, Condition programmed)
     {
@@ -92,7 +99,8 @@ internal static class GatewayStatusBuilder
         yield return l.Conflict ?? Conditions.False(ConditionType.Conflicted, Reason.NoConflicts, "No conflicts.", generation);
         yield return l.UnresolvedRefs ?? Conditions.True(ConditionType.ResolvedRefs, Reason.ResolvedRefs, "All references resolved.", generation);
         yield return !l.IsUsable
-            ? Conditions.False(ConditionType.Programmed, Reason.Invalid, "Listener is not valid.", generation)
+            // A ListenerSet's listener that lost a conflict says which (upstream), a Gateway's own one stays Invalid.
+            ? Conditions.False(ConditionType.Programmed, l is { Origin: not null, Conflict: { } lost } ? lost.Reason : Reason.Invalid, "Listener is not valid.", generation)
             : l.Gateway.Address is null
                 ? Conditions.False(ConditionType.Programmed, Reason.Invalid, "The Gateway has nowhere to bind its listeners; see its Programmed condition.", generation)
                 : Conditions.True(ConditionType.Programmed, Reason.Programmed, "Listener is programmed.", generation);

@@ -26,6 +26,10 @@ public static class Reason
     public const string InvalidClientCertificateRef = "InvalidClientCertificateRef";
     public const string ConfigurationChanged = "ConfigurationChanged";
 
+    // ListenerSet.
+    public const string NotAllowed = "NotAllowed";
+    public const string ParentNotAccepted = "ParentNotAccepted";
+
     // Listener.
     public const string PortUnavailable = "PortUnavailable";
     public const string UnsupportedProtocol = "UnsupportedProtocol";

@@ -75,8 +75,33 @@ public static class CommandLine
         validate.SetAction((parse, cancellationToken) => Validate.ValidateCommand.RunAsync(
             parse.GetValue(directory)!, parse.GetValue(_controllerName)!, Console.Out, cancellationToken));
         root.Subcommands.Add(validate);
+        root.Subcommands.Add(ExplainCommandLine());
+        var status = new Command("status", "A table of GatewayClasses, Gateways, listeners and routes with their conditions, and the objects the gateway ignores and why, "
+            + "for the objects in --config-dir or else the running gateway's admin server (--admin-address, --admin-port).");
+        status.SetAction((parse, cancellationToken) => Status.StatusCommand.RunAsync(ReadOnlySource(parse), Console.Out, cancellationToken));
+        root.Subcommands.Add(status);
         return root;
     }
+
+    private static Command ExplainCommandLine()
+    {
+        var url = new Argument<string>("URL") { Description = "The request's URL: scheme, host (the Host header and, when an IP, the address it arrives at), port, path and query." };
+        var header = new Option<string[]>("--header", "-H") { Description = "A request header, as Name:Value (repeatable; Host:NAME sets the Host header).", AllowMultipleArgumentsPerToken = false };
+        var method = new Option<string>("--method", "-X") { Description = "The request method.", DefaultValueFactory = _ => "GET" };
+        var address = new Option<string?>("--address") { Description = "The address the connection arrives at, when the URL's host is a name and several addresses bind its port." };
+        var explain = new Command("explain", "Say which listener, virtual host, route, rule and backend a request would reach, and why earlier routes did not match, "
+            + "for the objects in --config-dir or else the running gateway's admin server (--admin-address, --admin-port); exit 1 when no route matches.")
+        {
+            url, header, method, address,
+        };
+        explain.SetAction((parse, cancellationToken) => Explain.ExplainCommand.RunAsync(
+            ReadOnlySource(parse),
+            parse.GetValue(url)!, parse.GetValue(method)!, parse.GetValue(header) ?? [], parse.GetValue(address), Console.Out, cancellationToken));
+        return explain;
+    }
+
+    private static ConfigSource ReadOnlySource(ParseResult parse) => new(
+        parse.GetValue(_configDir), ConfigSources.AdminUri(parse.GetValue(_adminAddress)!, parse.GetValue(_adminPort)), parse.GetValue(_controllerName)!, parse.GetValue(_listenAddress)!);
 
     /// <summary>Reads and checks the flags; prints what is wrong and returns null when they cannot work.</summary>
     internal static GatewayOptions? Bind(ParseResult parse, bool demo = false, TextWriter? errors = null)

@@ -190,12 +190,18 @@ public sealed partial class ListenerBindingService(
         [
             .. snapshot.Listeners
                 .Where(l => bySocket.ContainsKey((l.Address, l.Port)))
-                .Select(l => new UnboundListener(l.Gateway, ListenerName(l.Id), l.Address, l.Port, bySocket[(l.Address, l.Port)].Error)),
+                .Select(l => new UnboundListener(l.Gateway, ListenerName(l.Id), l.Address, l.Port, bySocket[(l.Address, l.Port)].Error, ListenerSetOf(l.Id))),
         ];
     }
 
-    /// <summary>A snapshot listener's id is gateway/{namespace}/{name}/listener/{listenerName}; names hold no '/'.</summary>
+    /// <summary>
+    /// A snapshot listener's id is gateway/{namespace}/{name}/listener/{listenerName}, or for a ListenerSet's listener
+    /// gateway/{namespace}/{name}/listenerset/{setNamespace}/{setName}/listener/{listenerName}; names hold no '/'.
+    /// </summary>
     private static string ListenerName(string id) => id[(id.LastIndexOf('/') + 1)..];
+
+    /// <summary>The declaring ListenerSet as namespace/name, or null for a Gateway's own listener.</summary>
+    private static string? ListenerSetOf(string id) => id.Split('/') is [_, _, _, "listenerset", var ns, var name, ..] ? $"{ns}/{name}" : null;
 
     private bool ClashesWithAdmin(ListenerBind bind) =>
         bind.Port == options.AdminPort && (bind.Address == options.AdminAddress || bind.Address == "0.0.0.0" || options.AdminAddress == "0.0.0.0");

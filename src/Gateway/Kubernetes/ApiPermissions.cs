@@ -15,6 +15,7 @@ public static class ApiPermissions
         new("gateway.networking.k8s.io", "grpcroutes", ["get", "list", "watch"]),
         new("gateway.networking.k8s.io", "referencegrants", ["get", "list", "watch"]),
         new("gateway.networking.k8s.io", "backendtlspolicies", ["get", "list", "watch"]),
+        new("gateway.networking.k8s.io", "listenersets", ["get", "list", "watch"]),
         new("", "services", ["get", "list", "watch"]),
         new("", "namespaces", ["get", "list", "watch"]),
         new("", "secrets", ["get", "list", "watch"]),
@@ -28,6 +29,7 @@ public static class ApiPermissions
         new("gateway.networking.k8s.io", "httproutes/status", ["get", "patch", "update"]),
         new("gateway.networking.k8s.io", "grpcroutes/status", ["get", "patch", "update"]),
         new("gateway.networking.k8s.io", "backendtlspolicies/status", ["get", "patch", "update"]),
+        new("gateway.networking.k8s.io", "listenersets/status", ["get", "patch", "update"]),
         new("gateway.seed.dev", "proxyconfigs/status", ["get", "patch", "update"]),
 
         // StatusWriter records an Event when one of our conditions changes.

@@ -15,6 +15,7 @@ internal static class StatusPaths
             "HTTPRoute" => "httproutes",
             "GRPCRoute" => "grpcroutes",
             "BackendTLSPolicy" => "backendtlspolicies",
+            "ListenerSet" => "listenersets",
             "ProxyConfig" => "proxyconfigs",
             _ => throw new ArgumentOutOfRangeException(nameof(status), status.Kind, "no status path for this kind"),
         };

@@ -98,14 +98,26 @@ public sealed class ConditionStamper(TimeProvider time)
                     }),
                 ],
             },
+            ListenerSetStatus ls => ls with
+            {
+                Conditions = StampAll(ls.Conditions, (previous as ListenerSetStatus)?.Conditions),
+                Listeners =
+                [
+                    .. ls.Listeners.Select(l => l with
+                    {
+                        Conditions = StampAll(l.Conditions, (previous as ListenerSetStatus)?.Listeners.FirstOrDefault(p => p.Name == l.Name)?.Conditions),
+                    }),
+                ],
+            },
             ProxyConfigStatus p => p with { Conditions = StampAll(p.Conditions, (previous as ProxyConfigStatus)?.Conditions) },
             var other => other,
         };
         return s with { Status = status };
     }
 
+    /// <summary>Kind too: a Gateway and a ListenerSet may share a namespace and name.</summary>
     private static bool SameParent(ParentReference a, ParentReference b) =>
-        a.Namespace == b.Namespace && a.Name == b.Name && a.SectionName == b.SectionName && a.Port == b.Port;
+        a.Kind == b.Kind && a.Namespace == b.Namespace && a.Name == b.Name && a.SectionName == b.SectionName && a.Port == b.Port;
 
     /// <summary>One stamped status and the last call that handed it in.</summary>
     private sealed class Stamped(ObjectStatus status)

@@ -108,7 +108,7 @@ internal static class GatewayStatusChecks
         }, () => $"every Gateway in {ns} is ready; {notReady} is not");
     }
 
-    private static async Task<JsonNode> WaitAsync(ConformanceGateway gateway, string name, string ns, Func<JsonNode, bool> matches, string what, string kind = "Gateway")
+    internal static async Task<JsonNode> WaitAsync(ConformanceGateway gateway, string name, string ns, Func<JsonNode, bool> matches, string what, string kind = "Gateway")
     {
         JsonNode? last = null;
         await EventuallyAsync(async () =>
@@ -121,10 +121,10 @@ internal static class GatewayStatusChecks
         return last!;
     }
 
-    private static bool IsLatest(JsonArray conditions, long? generation) =>
+    internal static bool IsLatest(JsonArray conditions, long? generation) =>
         conditions.All(c => c!["observedGeneration"]?.GetValue<long>() == generation);
 
-    private static bool ListenersMatch(ExpectedListener[] expected, JsonArray actual)
+    internal static bool ListenersMatch(ExpectedListener[] expected, JsonArray actual)
     {
         if (expected.Length != actual.Count)
         {
@@ -148,7 +148,7 @@ internal static class GatewayStatusChecks
         return true;
     }
 
-    private static async Task EventuallyAsync(Func<Task<bool>> condition, Func<string> what)
+    internal static async Task EventuallyAsync(Func<Task<bool>> condition, Func<string> what)
     {
         try
         {

@@ -1,10 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Gateway.Model;
 using Gateway.Sources.Files;
 using Gateway.Translation;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Gateway.Cli.Validate;
 
@@ -34,9 +32,8 @@ internal static class ValidateCommand
             }
         }
 
-        using var source = new DirectorySource(directory, NullLogger<DirectorySource>.Instance);
-        var snapshot = await ReadOnceAsync(source, cancellationToken).ConfigureAwait(false);
-        foreach (var problem in source.Problems)
+        var (snapshot, problems) = await ConfigSources.ReadDirectoryAsync(directory, cancellationToken).ConfigureAwait(false);
+        foreach (var problem in problems)
         {
             // The loader's own word on a field of the wrong type names .NET types; the strict check said it better.
             var colon = problem.IndexOf(": ", StringComparison.Ordinal);
@@ -76,29 +73,8 @@ internal static class ValidateCommand
             .Where(f => !Path.GetRelativePath(directory, f).Split(Path.DirectorySeparatorChar).Any(part => part.StartsWith('.')))
             .Order(StringComparer.Ordinal);
 
-    /// <summary>The directory's objects as the first snapshot the file source publishes.</summary>
-    private static async Task<ResourceSnapshot> ReadOnceAsync(DirectorySource source, CancellationToken cancellationToken)
-    {
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        ResourceSnapshot? first = null;
-        try
-        {
-            await source.RunAsync((snapshot, _) =>
-            {
-                first = snapshot;
-                stop.Cancel();
-                return Task.CompletedTask;
-            }, stop.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (first is not null)
-        {
-        }
-
-        return first ?? throw new OperationCanceledException(cancellationToken);
-    }
-
     /// <summary>Each list of conditions in a status, with where it is: the object, a listener, or a route's parent.</summary>
-    private static IEnumerable<(string Scope, JsonArray Conditions)> Conditions(JsonNode? status)
+    internal static IEnumerable<(string Scope, JsonArray Conditions)> Conditions(JsonNode? status)
     {
         if (status?["conditions"] is JsonArray own)
         {
