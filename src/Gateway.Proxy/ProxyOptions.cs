@@ -9,6 +9,9 @@ public sealed class ProxyOptions
     /// <summary>Write one access-log line per request.</summary>
     public bool AccessLog { get; set; }
 
+    /// <summary>Access-log paths include the query string (off by default: queries may carry tokens).</summary>
+    public bool AccessLogQuery { get; set; }
+
     /// <summary>Idle timeout towards a backend when the route sets none.</summary>
     public TimeSpan DefaultBackendTimeout { get; set; } = TimeSpan.FromSeconds(60);
 

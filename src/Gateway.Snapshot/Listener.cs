@@ -37,6 +37,13 @@ public sealed record Listener
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
     public bool RouteLabels { get; init; }
 
+    /// <summary>
+    /// Share of requests that get a trace span (0 to 1; a sampled incoming traceparent always does) when the process
+    /// exports traces; null or 0 is off (its GatewayClass's ProxyConfig sets spec.tracing.samplingRatio).
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public double? TracingSamplingRatio { get; init; }
+
     /// <summary>Timeouts for routes that set none (from the GatewayClass's ProxyConfig).</summary>
     public ListenerDefaults? Defaults { get; init; }
 

@@ -128,6 +128,7 @@ public static class Translator
                 {
                     AccessLog = parameters?.AccessLog == true,
                     RouteLabels = parameters?.RouteLabels == true,
+                    TracingSamplingRatio = parameters?.TracingSamplingRatio,
                     Defaults = parameters?.Defaults,
                     ConnectionLimits = parameters?.ConnectionLimits,
                     PassiveHealthCheck = parameters?.PassiveHealthCheck,

@@ -33,6 +33,14 @@ public sealed record ProxyConfigSpec
     public ProxyConfigShutdown? Shutdown { get; init; }
     public ProxyConfigMetrics? Metrics { get; init; }
     public ProxyConfigHttp2? Http2 { get; init; }
+    public ProxyConfigTracing? Tracing { get; init; }
+}
+
+/// <summary>OpenTelemetry tracing of the class's requests; the exporter itself is configured by the OTEL_* environment variables.</summary>
+public sealed record ProxyConfigTracing
+{
+    /// <summary>Share of requests without a sampled parent that get a span, 0 to 1 (a sampled traceparent is always continued).</summary>
+    public double? SamplingRatio { get; init; }
 }
 
 /// <summary>HTTP/2 limits for client connections (h2 by ALPN, and h2c on cleartext listeners).</summary>

@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 using System.Net;
 using System.Threading.Channels;
+using Gateway.Proxy.Matching;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -68,10 +71,36 @@ public sealed class AccessLogWriter : BackgroundService
     }
 
     private void Log(in AccessLogEntry entry) =>
-        AccessLog.Request(_logger, entry.Method, entry.Host, entry.Path, entry.StatusCode, entry.DurationMs, entry.Route, entry.Upstream,
-            entry.Client?.ToString() ?? "-");
+        AccessLog.Request(_logger, entry.Method, entry.Authority, entry.Path, entry.Protocol, entry.Status, entry.DurationMs,
+            entry.BytesReceived, entry.BytesSent, entry.Route, entry.Listener, entry.Upstream, entry.UpstreamDurationMs,
+            entry.Client?.ToString() ?? "-", entry.UserAgent ?? "-", entry.RequestId ?? "-", entry.TraceId ?? "-", entry.Time);
 }
 
 /// <summary>What one access-log line says; the client address is formatted by the writer, not the request.</summary>
 internal readonly record struct AccessLogEntry(
-    string Method, string Host, string Path, int StatusCode, double DurationMs, string Route, string Upstream, IPAddress? Client);
+    DateTime Time, string Method, string Authority, string Path, string Protocol, int Status, double DurationMs,
+    long? BytesReceived, long BytesSent, string Route, string Listener, string Upstream, double? UpstreamDurationMs,
+    IPAddress? Client, string? UserAgent, string? RequestId, string? TraceId)
+{
+    /// <summary>Read off a finished request (only when it is logged: formatting and the query string cost).</summary>
+    public static AccessLogEntry For(HttpContext context, TimeSpan elapsed, CompiledListener? listener, CompiledRoute? route, string upstream,
+        TimeSpan? upstreamElapsed, bool withQuery, string? requestId, string? traceId, long bytesSent)
+    {
+        var request = context.Request;
+        var path = request.Path.Value ?? "";
+        if (withQuery && request.QueryString.HasValue)
+        {
+            path += request.QueryString.Value;
+        }
+
+        var userAgent = request.Headers.UserAgent;
+        return new AccessLogEntry(DateTime.UtcNow - elapsed, request.Method, request.Host.Value ?? "", path, request.Protocol,
+            context.Response.StatusCode, elapsed.TotalMilliseconds, ReceivedBytes(context), bytesSent,
+            route?.Route.Owner ?? "none", listener?.Listener.Id ?? "none", upstream, upstreamElapsed?.TotalMilliseconds,
+            context.Connection.RemoteIpAddress, userAgent.Count == 0 ? null : userAgent.ToString(), requestId, traceId);
+    }
+
+    /// <summary>The request body's declared length; 0 for a request that cannot have one; null when streamed without a length.</summary>
+    private static long? ReceivedBytes(HttpContext context) =>
+        context.Request.ContentLength ?? (context.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody == false ? 0 : null);
+}

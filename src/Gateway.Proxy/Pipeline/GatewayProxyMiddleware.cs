@@ -44,6 +44,11 @@ public sealed class GatewayProxyMiddleware
         RequestsPerConnection.Count(context, config.Limits);
         var (listener, route, misdirected) = config.Routes.Match(context);
         var upstream = "-";
+        long upstreamStarted = 0, upstreamEnded = 0;
+        var logged = _options.AccessLog || listener?.Listener.AccessLog == true;
+        var activity = ProxyTracing.Start(context, listener, route);
+        var requestId = logged || activity is not null ? RequestId.Ensure(context.Request) : null;
+        var sent = logged ? CountingResponseBody.Install(context) : null;
         try
         {
             if (misdirected)
@@ -81,8 +86,10 @@ public sealed class GatewayProxyMiddleware
                         break;
                     }
 
+                    upstreamStarted = Stopwatch.GetTimestamp();
                     upstream = await _forwarder.ForwardAsync(context, route, forward, config.Clusters, listener.Listener.Defaults, listener.Listener.PassiveHealthCheck,
                         listener.Listener.BackendClientCertificateId is { } clientCertificate ? config.Certificates.Find(clientCertificate) : null).ConfigureAwait(false);
+                    upstreamEnded = Stopwatch.GetTimestamp();
                     break;
             }
         }
@@ -90,12 +97,16 @@ public sealed class GatewayProxyMiddleware
         {
             var elapsed = Stopwatch.GetElapsedTime(started);
             _metrics.RequestCompleted(listener?.LabelsFor(route) ?? RequestLabels.None, context.Response.StatusCode, elapsed.TotalSeconds);
-            if (_options.AccessLog || listener?.Listener.AccessLog == true)
+            if (logged)
             {
-                var request = context.Request;
-                _accessLog.Write(new AccessLogEntry(request.Method, request.Host.Value ?? "", request.Path.Value ?? "",
-                    context.Response.StatusCode, elapsed.TotalMilliseconds, route?.Route.Owner ?? "none", upstream,
-                    context.Connection.RemoteIpAddress));
+                var upstreamElapsed = upstreamEnded > upstreamStarted && upstreamStarted != 0 ? Stopwatch.GetElapsedTime(upstreamStarted, upstreamEnded) : (TimeSpan?)null;
+                _accessLog.Write(AccessLogEntry.For(context, elapsed, listener, route, upstream, upstreamElapsed, _options.AccessLogQuery, requestId,
+                    RequestId.TraceId(context.Request, activity), sent!.Bytes));
+            }
+
+            if (activity is not null)
+            {
+                ProxyTracing.Stop(activity, context, upstream, requestId);
             }
         }
     }

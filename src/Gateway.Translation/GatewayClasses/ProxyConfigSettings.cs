@@ -31,6 +31,9 @@ internal sealed record ProxyConfigSettings(
     /// <summary>spec.metrics.routeLabels: request metrics by route as well as by Gateway (a boolean: nothing to validate).</summary>
     public bool RouteLabels { get; init; }
 
+    /// <summary>spec.tracing.samplingRatio when set, valid and above zero.</summary>
+    public double? TracingSamplingRatio { get; init; }
+
     public static ProxyConfigSettings From(ProxyConfigSpec spec)
     {
         var problems = ImmutableArray.CreateBuilder<string>();
@@ -41,6 +44,7 @@ internal sealed record ProxyConfigSettings(
         var activeHealthCheck = HealthCheckSettings.Active(spec.HealthCheck?.Active, problems);
         var http2 = Http2Settings.From(spec.Http2, problems);
         var drainPeriod = SpecDurations.Parse(spec.Shutdown?.DrainPeriod, "spec.shutdown.drainPeriod", positive: false, "5s", problems);
+        var samplingRatio = SamplingRatio(spec.Tracing, problems);
         return new ProxyConfigSettings(spec.AccessLog == true, defaults, connectionLimits, spec.Service, problems.ToImmutable())
         {
             ClientLimits = clientLimits,
@@ -49,7 +53,24 @@ internal sealed record ProxyConfigSettings(
             DrainPeriod = drainPeriod,
             Http2 = http2,
             RouteLabels = spec.Metrics?.RouteLabels == true,
+            TracingSamplingRatio = samplingRatio,
         };
+    }
+
+    private static double? SamplingRatio(ProxyConfigTracing? tracing, ImmutableArray<string>.Builder problems)
+    {
+        if (tracing?.SamplingRatio is not { } ratio)
+        {
+            return null;
+        }
+
+        if (!(ratio is >= 0 and <= 1))
+        {
+            problems.Add(string.Create(CultureInfo.InvariantCulture, $"spec.tracing.samplingRatio {ratio} is not between 0 and 1; tracing stays off."));
+            return null;
+        }
+
+        return ratio > 0 ? ratio : null;
     }
 
     /// <summary>Timeouts as listener defaults; zero means no default.</summary>

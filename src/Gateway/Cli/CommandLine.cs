@@ -19,6 +19,7 @@ public static class CommandLine
     private static readonly Option<string> _logFormat = new("--log-format") { Description = "text or json (json by default in a container).", DefaultValueFactory = _ => Environment.GetEnvironmentVariable("DOTNET_RUNNING_IN_CONTAINER") == "true" ? "json" : "text", Recursive = true };
     private static readonly Option<string> _logLevel = new("--log-level") { Description = "Verbose, Debug, Information, Warning, Error or Fatal.", DefaultValueFactory = _ => "Information", Recursive = true };
     private static readonly Option<bool> _accessLog = new("--access-log") { Description = "Log one line per proxied request.", Recursive = true };
+    private static readonly Option<bool> _accessLogQuery = new("--access-log-query") { Description = "Include the query string in access-log paths (off: queries may carry tokens).", Recursive = true };
     private static readonly Option<int?> _maxClientConnections = new("--max-client-connections") { Description = "Client connections all Gateway sockets may hold together, shared equally (default: half the open-files limit left after a reserve of 256).", Recursive = true };
     private static readonly Option<string> _upstreamClient = new("--upstream-client") { Description = "Client for plain-HTTP/1.1 backends: http1 (the gateway's own, pooled keep-alive connections) or yarp (YARP's forwarder, as before).", DefaultValueFactory = _ => "http1", Recursive = true };
     private static readonly Option<bool> _adminExposeAll = new("--admin-expose-all") { Description = "Serve /status and /config to non-loopback clients too.", Recursive = true };
@@ -39,7 +40,7 @@ public static class CommandLine
         ChannelFlags.Role.AcceptOnlyFromAmong("all", "controller", "proxy");
         var root = new RootCommand("gateway: a Kubernetes Gateway API implementation; controller and proxy in one binary.")
         {
-            _configDir, _controllerName, _gatewayAddresses, _listenAddress, _adminAddress, _adminPort, _logFormat, _logLevel, _accessLog, _maxClientConnections, _upstreamClient,
+            _configDir, _controllerName, _gatewayAddresses, _listenAddress, _adminAddress, _adminPort, _logFormat, _logLevel, _accessLog, _accessLogQuery, _maxClientConnections, _upstreamClient,
             _adminExposeAll, _kubeconfig, _inCluster, _leaderElect, _leaderElectionNamespace, _leaderElectionName,
             _containerPorts, _serviceNamespace, _serviceSelector,
         };
@@ -116,6 +117,7 @@ public static class CommandLine
             LogFormat = parse.GetValue(_logFormat)!,
             LogLevel = parse.GetValue(_logLevel)!,
             AccessLog = parse.GetValue(_accessLog),
+            AccessLogQuery = parse.GetValue(_accessLogQuery),
             MaxClientConnections = parse.GetValue(_maxClientConnections),
             UpstreamClient = parse.GetValue(_upstreamClient) == "yarp" ? Proxy.Upstream.UpstreamClient.Yarp : Proxy.Upstream.UpstreamClient.Http1,
             AdminExposeAll = parse.GetValue(_adminExposeAll),
@@ -167,7 +169,7 @@ public static class CommandLine
             return "say where objects come from: --config-dir DIR, --kubeconfig FILE (or KUBECONFIG), or --in-cluster";
         }
 
-        Option[] dataPlaneSide = [_accessLog, _maxClientConnections, _upstreamClient];
+        Option[] dataPlaneSide = [_accessLog, _accessLogQuery, _maxClientConnections, _upstreamClient];
         if (options.Role == GatewayRole.Controller && dataPlaneSide.FirstOrDefault(o => ChannelFlags.IsGiven(parse, o)) is { } dataPlane)
         {
             return $"{dataPlane.Name} is a data-plane flag; a controller serves no traffic";

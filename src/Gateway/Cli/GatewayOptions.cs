@@ -36,6 +36,9 @@ public sealed class GatewayOptions
     public string LogLevel { get; set; } = "Information";
     public bool AccessLog { get; set; }
 
+    /// <summary>Access-log paths include the query string.</summary>
+    public bool AccessLogQuery { get; set; }
+
     /// <summary>Client connections all Gateway sockets may hold together; null derives it from the open-files limit.</summary>
     public int? MaxClientConnections { get; set; }
 

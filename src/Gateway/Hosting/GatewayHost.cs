@@ -21,7 +21,6 @@ using Gateway.Translation;
 using OpenTelemetry.Metrics;
 using Serilog;
 using Serilog.Events;
-using Serilog.Formatting.Compact;
 
 namespace Gateway.Hosting;
 
@@ -117,6 +116,10 @@ public static class GatewayHost
             .AddMeter(ProxyMetrics.MeterName, ControlPlaneMetrics.MeterName, ChannelMetrics.MeterName, "System.Runtime")
             .AddView(SmallInstrumentView)
             .AddPrometheusExporter());
+        if (dataPlane)
+        {
+            Tracing.Add(services, builder.Configuration);
+        }
 
         var app = builder.Build();
         app.MapWhen(context => IsAdmin(context, options), admin =>
@@ -167,6 +170,7 @@ public static class GatewayHost
         services.Configure<ProxyOptions>(p =>
         {
             p.AccessLog = options.AccessLog;
+            p.AccessLogQuery = options.AccessLogQuery;
             p.MaxClientConnections = options.MaxClientConnections;
             p.UpstreamClient = options.UpstreamClient;
         });
@@ -295,7 +299,7 @@ public static class GatewayHost
                 .Enrich.FromLogContext();
             if (options.LogFormat == "json")
             {
-                logger.WriteTo.Console(new RenderedCompactJsonFormatter());
+                logger.WriteTo.Console(new AccessLogJsonFormatter());
             }
             else
             {
