@@ -22,6 +22,6 @@ public sealed record ClusterEndpoint(string Address, int Port);
 public enum BackendProtocol
 {
     Http1,
-    /// <summary>HTTP/2 with prior knowledge (appProtocol kubernetes.io/h2c).</summary>
+    /// <summary>HTTP/2 with prior knowledge (appProtocol kubernetes.io/h2c, gRPC backends); by ALPN h2 when <see cref="Cluster.Tls"/> is set.</summary>
     H2c,
 }

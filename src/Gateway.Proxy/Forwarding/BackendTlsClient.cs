@@ -37,11 +37,17 @@ internal static class BackendTlsClient
     };
 
     /// <summary>Equal settings give equal keys, so a client outlives snapshots that keep its setting.</summary>
-    public static string KeyOf(BackendTls tls) => string.Join('\n', [tls.Hostname, tls.CaCertificatesPem ?? "(system)", .. tls.SubjectAltNames]);
+    public static string KeyOf(BackendTls tls, BackendProtocol protocol) =>
+        string.Join('\n', [protocol.ToString(), tls.Hostname, tls.CaCertificatesPem ?? "(system)", .. tls.SubjectAltNames]);
 
+    /// <param name="protocol">
+    /// HTTP/2 clusters (gRPC backends, appProtocol kubernetes.io/h2c) offer only h2 by ALPN; the handler then speaks
+    /// HTTP/2 with prior knowledge over the TLS stream, as the request config asks. Others offer only http/1.1.
+    /// </param>
     /// <param name="clientCertificate">Presented to the backend (the Gateway's spec.tls.backend.clientCertificateRef).</param>
-    public static HttpMessageInvoker Create(BackendTls tls, X509Certificate2? clientCertificate)
+    public static HttpMessageInvoker Create(BackendTls tls, BackendProtocol protocol, X509Certificate2? clientCertificate)
     {
+        List<SslApplicationProtocol> alpn = [protocol == BackendProtocol.H2c ? SslApplicationProtocol.Http2 : SslApplicationProtocol.Http11];
         X509Certificate2Collection? roots = null;
         if (tls.CaCertificatesPem is { } pem)
         {
@@ -60,7 +66,7 @@ internal static class BackendTlsClient
                 await stream.AuthenticateAsClientAsync(new SslClientAuthenticationOptions
                 {
                     TargetHost = tls.Hostname,
-                    ApplicationProtocols = [SslApplicationProtocol.Http11],
+                    ApplicationProtocols = alpn,
                     ClientCertificates = clientCertificate is null ? null : [clientCertificate],
                     RemoteCertificateValidationCallback = (_, certificate, _, errors) =>
                         certificate is X509Certificate2 presented && IsTrusted(presented, errors, roots, tls),

@@ -34,9 +34,9 @@ internal sealed class LiveCluster
         _endpoints = endpoints;
         if (cluster.Tls is { } tls)
         {
-            TlsKey = BackendTlsClient.KeyOf(tls);
+            TlsKey = BackendTlsClient.KeyOf(tls, cluster.Protocol);
             var same = previous?.TlsKey == TlsKey;
-            TlsClient = same ? previous!.TlsClient : BackendTlsClient.Create(tls, null);
+            TlsClient = same ? previous!.TlsClient : BackendTlsClient.Create(tls, cluster.Protocol, null);
             _withClientCertificate = same ? previous!._withClientCertificate : new(ReferenceEqualityComparer.Instance);
         }
     }
@@ -48,7 +48,7 @@ internal sealed class LiveCluster
     public HttpMessageInvoker? TlsClientFor(X509Certificate2? clientCertificate) =>
         clientCertificate is null || _withClientCertificate is null
             ? TlsClient
-            : _withClientCertificate.GetOrAdd(clientCertificate, c => BackendTlsClient.Create(Cluster.Tls!, c));
+            : _withClientCertificate.GetOrAdd(clientCertificate, c => BackendTlsClient.Create(Cluster.Tls!, Cluster.Protocol, c));
 
     public Cluster Cluster { get; }
 

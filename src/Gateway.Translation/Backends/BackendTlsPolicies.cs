@@ -58,7 +58,10 @@ internal static class BackendTlsPolicies
 
             foreach (var port in svc.Spec.Ports.Where(p => section is null || p.Name == section))
             {
-                byCluster[Ids.Cluster(service.Namespace, service.Name, port.Port)] = policy; // A section's policy, set last, wins.
+                // A section's policy, set last, wins. The port's cluster spoken to in a route kind's default protocol
+                // (h2c for GRPCRoute) is the same Service port: the policy applies to it too.
+                byCluster[Ids.Cluster(service.Namespace, service.Name, port.Port)] = policy;
+                byCluster[Ids.Cluster(service.Namespace, service.Name, port.Port, BackendProtocol.H2c)] = policy;
             }
         }
 

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 using System.Net;
+using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
@@ -30,11 +31,28 @@ internal sealed class GrpcBackend : IAsyncDisposable
 
     public int Port => new Uri(_app.Urls.First()).Port;
 
-    public static async Task<GrpcBackend> StartAsync(string name)
+    public static Task<GrpcBackend> StartAsync(string name) => StartAsync(name, null);
+
+    /// <param name="certificate">When given, the server speaks HTTP/2 over TLS with it (h2 by ALPN) instead of h2c.</param>
+    public static async Task<GrpcBackend> StartAsync(string name, X509Certificate2? certificate)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0, listen => listen.Protocols = HttpProtocols.Http2));
+        builder.WebHost.UseKestrelHttpsConfiguration();
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            // The gateway's TLS client sends :scheme http over TLS (its connection is TLS beneath a plain-HTTP client, so
+            // SNI can be the policy's hostname); Kestrel, unlike most gRPC servers, rejects that unless told otherwise.
+            k.AllowAlternateSchemes = certificate is not null;
+        });
+        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0, listen =>
+        {
+            listen.Protocols = HttpProtocols.Http2;
+            if (certificate is not null)
+            {
+                listen.UseHttps(certificate);
+            }
+        }));
         builder.Services.AddGrpc();
         builder.Services.AddSingleton(new BackendName(name));
         var app = builder.Build();

@@ -2,6 +2,7 @@
 using System.Net;
 using System.Net.Security;
 using System.Net.Sockets;
+using System.Security.Cryptography.X509Certificates;
 using Gateway.EndToEnd.Tests.Grpc.Streaming;
 using global::Grpc.Core;
 using global::Grpc.Net.Client;
@@ -50,6 +51,39 @@ public sealed class GrpcHttpsTests
         chat.GetStatus().StatusCode.Should().Be(StatusCode.OK);
         chat.GetTrailers().GetValue("x-backend-method").Should().Be("default/grpc chat");
         versions.Should().NotBeEmpty().And.OnlyContain(v => v == HttpVersion.Version20);
+    }
+
+    [Fact]
+    public async Task BackendBehindABackendTlsPolicy_IsCalledOverH2ByAlpn()
+    {
+        var (caPem, certificatePem, keyPem) = TestCertificates.CreateCaAndServer("grpc-backend.example.com");
+        using var certificate = X509Certificate2.CreateFromPem(certificatePem, keyPem);
+        await using var backend = await GrpcBackend.StartAsync("default/grpc-tls", X509CertificateLoader.LoadPkcs12(certificate.Export(X509ContentType.Pfx), null));
+        await using var gateway = new GatewayUnderTest();
+        var port = TestPorts.Free();
+        gateway.WriteFile("all.yaml", Manifests.Join(
+            Manifests.GatewayClass, Manifests.Gateway("gw", port), Manifests.Backend("grpc", backend.Port), TestCertificates.CaConfigMapYaml("backend-ca", caPem),
+            GrpcGateway.Route("streaming", "gateway.tests.Streaming", "grpc"),
+            """
+            apiVersion: gateway.networking.k8s.io/v1
+            kind: BackendTLSPolicy
+            metadata:
+              name: grpc-tls
+            spec:
+              targetRefs:
+              - {group: "", kind: Service, name: grpc}
+              validation:
+                hostname: grpc-backend.example.com
+                caCertificateRefs: [{group: "", kind: ConfigMap, name: backend-ca}]
+            """));
+        await gateway.StartAsync();
+        using var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{port}");
+        var client = new Streaming.Streaming.StreamingClient(channel);
+
+        // The backend serves only HTTP/2 over TLS: an http/1.1 offer, or cleartext, would fail the call.
+        using var unary = client.UnaryAsync(new Note { Text = "to a tls backend" });
+        (await unary).Should().Be(new Note { Text = "to a tls backend", Backend = "default/grpc-tls" });
+        unary.GetTrailers().GetValue("x-backend-method").Should().Be("default/grpc-tls unary");
     }
 
     private static async Task<HttpsGrpc> StartAsync()
