@@ -98,9 +98,12 @@ public static class Translator
         var routes = new RouteKindTranslator(backends, attacher, listenersById, cache);
         var grpcRouteStatuses = routes.Translate(GRPCRouteTranslator.Instance, resources.GRPCRoutes);
         var routeStatuses = routes.Translate(HTTPRouteTranslator.Instance, resources.HTTPRoutes);
+        var tcpRouteStatuses = routes.Translate(TCPRouteTranslator.Instance, resources.TCPRoutes);
+        var tlsRouteStatuses = routes.Translate(TLSRouteTranslator.Instance, resources.TLSRoutes);
         cache?.Replace(routes.Translated);
 
         var listeners = ImmutableArray.CreateBuilder<Snapshot.Listener>();
+        var layer4 = new List<Snapshot.Listener>();
         var services = ImmutableArray.CreateBuilder<V1Service>();
         foreach (var plan in plans.OrderBy(p => p.Key))
         {
@@ -114,7 +117,9 @@ public static class Translator
 
             gatewayStatuses.Add(new ObjectStatus(GatewayApiVersion, "Gateway", plan.Key.Namespace, plan.Key.Name,
                 plan.Gateway.Metadata.Generation, GatewayStatusBuilder.Build(plan)));
-            listeners.AddRange(plan.Listeners.Where(l => l.IsUsable && plan.Address is not null)
+            layer4.AddRange(plan.Listeners.Where(l => l.IsUsable && plan.Address is not null && Layer4ListenerBuilder.IsLayer4(l))
+                .Select(l => Layer4ListenerBuilder.Build(ToSnapshot(l, plan, cache: null))));
+            listeners.AddRange(plan.Listeners.Where(l => l.IsUsable && plan.Address is not null && !Layer4ListenerBuilder.IsLayer4(l))
                 .Select(l => ToSnapshot(l, plan, cache) with
                 {
                     AccessLog = parameters?.AccessLog == true,
@@ -133,11 +138,13 @@ public static class Translator
         var snapshot = new ProxySnapshot
         {
             Listeners = [.. listeners.OrderBy(l => l.Id, StringComparer.Ordinal)],
+            Layer4Listeners = layer4.Count == 0 ? default : [.. layer4.OrderBy(l => l.Id, StringComparer.Ordinal)],
             Clusters = clusters,
             Certificates = [.. certificates.Certificates],
         };
-        // Kind order (ordinal): BackendTLSPolicy < GRPCRoute < Gateway < GatewayClass < HTTPRoute < ProxyConfig.
-        return new TranslationResult(snapshot, [.. policyStatuses, .. grpcRouteStatuses, .. gatewayStatuses, .. classStatuses, .. routeStatuses, .. proxyConfigStatuses],
+        // Kind order (ordinal): BackendTLSPolicy < GRPCRoute < Gateway < GatewayClass < HTTPRoute < ProxyConfig < TCPRoute < TLSRoute.
+        return new TranslationResult(snapshot,
+            [.. policyStatuses, .. grpcRouteStatuses, .. gatewayStatuses, .. classStatuses, .. routeStatuses, .. proxyConfigStatuses, .. tcpRouteStatuses, .. tlsRouteStatuses],
             [.. services.OrderBy(s => s.Metadata.Name, StringComparer.Ordinal)]);
     }
 

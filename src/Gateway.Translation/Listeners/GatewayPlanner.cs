@@ -15,7 +15,9 @@ namespace Gateway.Translation.Listeners;
 internal static class GatewayPlanner
 {
     public const string GatewayGroup = "gateway.networking.k8s.io";
-    private static readonly ImmutableArray<string> _routeKinds = ["HTTPRoute", "GRPCRoute"];
+    private static readonly ImmutableArray<string> _httpKinds = ["HTTPRoute", "GRPCRoute"];
+    private static readonly ImmutableArray<string> _tlsKinds = ["TLSRoute"];
+    private static readonly ImmutableArray<string> _tcpKinds = ["TCPRoute"];
 
     /// <param name="services">The Services in the per-Gateway Services' namespace, by name (empty without them).</param>
     public static List<GatewayPlan> Plan(IEnumerable<V1Gateway> gateways, TranslatorOptions options, CertificateResolver certificates,
@@ -177,12 +179,19 @@ internal static class GatewayPlanner
             {
                 "HTTP" => ListenerProtocol.Http,
                 "HTTPS" => ListenerProtocol.Https,
+                "TLS" when (spec.Tls?.Mode ?? "Terminate") == "Passthrough" => ListenerProtocol.TlsPassthrough,
+                "TCP" => ListenerProtocol.Tcp,
                 _ => null,
             };
-            if (listener.Protocol is null)
+            if (listener.Protocol is null && spec.Protocol == "TLS")
+            {
+                listener.NotAccepted = Conditions.False(ConditionType.Accepted, Reason.UnsupportedValue,
+                    $"TLS listeners support tls.mode Passthrough only; {spec.Tls?.Mode ?? "Terminate"} is not supported yet.", generation);
+            }
+            else if (listener.Protocol is null)
             {
                 listener.NotAccepted = Conditions.False(ConditionType.Accepted, Reason.UnsupportedProtocol,
-                    $"Protocol {spec.Protocol} is not supported yet; supported: HTTP, HTTPS.", generation);
+                    $"Protocol {spec.Protocol} is not supported yet; supported: HTTP, HTTPS, TLS (Passthrough), TCP.", generation);
             }
             else if (listener.Protocol == ListenerProtocol.Https && (spec.Tls?.Mode ?? "Terminate") != "Terminate")
             {
@@ -222,16 +231,25 @@ internal static class GatewayPlanner
         }
     }
 
+    /// <summary>The route kinds a listener of this protocol can carry.</summary>
+    private static ImmutableArray<string> KindsFor(ListenerProtocol protocol) => protocol switch
+    {
+        ListenerProtocol.TlsPassthrough => _tlsKinds,
+        ListenerProtocol.Tcp => _tcpKinds,
+        _ => _httpKinds,
+    };
+
     private static void ResolveKinds(ListenerPlan listener, long? generation)
     {
+        var routeKinds = KindsFor(listener.Protocol!.Value);
         var requested = listener.Spec.AllowedRoutes?.Kinds ?? [];
         if (requested.IsDefaultOrEmpty)
         {
-            listener.SupportedKinds = [.. _routeKinds.Select(k => new RouteGroupKind { Group = GatewayGroup, Kind = k })];
+            listener.SupportedKinds = [.. routeKinds.Select(k => new RouteGroupKind { Group = GatewayGroup, Kind = k })];
             return;
         }
 
-        var valid = requested.Where(k => (k.Group ?? GatewayGroup) == GatewayGroup && _routeKinds.Contains(k.Kind)).ToList();
+        var valid = requested.Where(k => (k.Group ?? GatewayGroup) == GatewayGroup && routeKinds.Contains(k.Kind)).ToList();
         listener.SupportedKinds = [.. valid.Select(k => new RouteGroupKind { Group = GatewayGroup, Kind = k.Kind })];
         if (valid.Count != requested.Length)
         {

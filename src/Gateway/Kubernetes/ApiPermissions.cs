@@ -13,6 +13,8 @@ public static class ApiPermissions
         new("gateway.networking.k8s.io", "gateways", ["get", "list", "watch"]),
         new("gateway.networking.k8s.io", "httproutes", ["get", "list", "watch"]),
         new("gateway.networking.k8s.io", "grpcroutes", ["get", "list", "watch"]),
+        new("gateway.networking.k8s.io", "tlsroutes", ["get", "list", "watch"]),
+        new("gateway.networking.k8s.io", "tcproutes", ["get", "list", "watch"]),
         new("gateway.networking.k8s.io", "referencegrants", ["get", "list", "watch"]),
         new("gateway.networking.k8s.io", "backendtlspolicies", ["get", "list", "watch"]),
         new("", "services", ["get", "list", "watch"]),
@@ -27,6 +29,8 @@ public static class ApiPermissions
         new("gateway.networking.k8s.io", "gateways/status", ["get", "patch", "update"]),
         new("gateway.networking.k8s.io", "httproutes/status", ["get", "patch", "update"]),
         new("gateway.networking.k8s.io", "grpcroutes/status", ["get", "patch", "update"]),
+        new("gateway.networking.k8s.io", "tlsroutes/status", ["get", "patch", "update"]),
+        new("gateway.networking.k8s.io", "tcproutes/status", ["get", "patch", "update"]),
         new("gateway.networking.k8s.io", "backendtlspolicies/status", ["get", "patch", "update"]),
         new("gateway.seed.dev", "proxyconfigs/status", ["get", "patch", "update"]),
 

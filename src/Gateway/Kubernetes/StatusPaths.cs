@@ -14,6 +14,8 @@ internal static class StatusPaths
             "Gateway" => "gateways",
             "HTTPRoute" => "httproutes",
             "GRPCRoute" => "grpcroutes",
+            "TLSRoute" => "tlsroutes",
+            "TCPRoute" => "tcproutes",
             "BackendTLSPolicy" => "backendtlspolicies",
             "ProxyConfig" => "proxyconfigs",
             _ => throw new ArgumentOutOfRangeException(nameof(status), status.Kind, "no status path for this kind"),
