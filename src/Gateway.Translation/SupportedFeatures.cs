@@ -50,6 +50,7 @@ public static class SupportedFeatures
         "HTTPRouteResponseHeaderModification",
         "HTTPRouteSchemeRedirect",
         "ReferenceGrant",
+        "TCPRoute",
         "TLSRoute",
     ];
 

@@ -174,8 +174,8 @@ internal sealed class ConformanceGateway : IAsyncDisposable
                 """);
             foreach (var servicePort in service.Spec.Ports)
             {
-                // Upstream's tcp-backend pods speak a line protocol, on a plain and a TLS port.
-                var portNumber = app.StartsWith("tcp-backend", StringComparison.Ordinal)
+                // Upstream's tcp-* pods speak a line protocol (tcp-backend on a plain and a TLS port).
+                var portNumber = app.StartsWith("tcp-", StringComparison.Ordinal)
                     ? await ConformanceBackends.LinePortOfAsync(ns, service.Metadata.Name, servicePort.Name?.Contains("tls", StringComparison.Ordinal) == true)
                     : port;
                 yaml.Append($"- name: \"{servicePort.Name ?? ""}\"\n  port: {portNumber}\n");
