@@ -20,9 +20,9 @@ public sealed class Layer4Metrics
         var meter = meterFactory.Create(ProxyMetrics.MeterName);
         _connections = meter.CreateCounter<long>("gateway.layer4.connections",
             description: "Client connections on TLS passthrough and TCP listeners, by outcome (relayed, no_route, no_backend, connect_failed, bad_client_hello).");
-        _bytesReceived = meter.CreateCounter<long>("gateway.layer4.bytes_received", unit: "By",
+        _bytesReceived = meter.CreateCounter<long>("gateway.layer4.received", unit: "By",
             description: "Bytes read from clients and relayed to backends, counted when a connection ends.");
-        _bytesSent = meter.CreateCounter<long>("gateway.layer4.bytes_sent", unit: "By",
+        _bytesSent = meter.CreateCounter<long>("gateway.layer4.sent", unit: "By",
             description: "Bytes read from backends and relayed to clients, counted when a connection ends.");
         _active = meter.CreateUpDownCounter<long>("gateway.layer4.active_connections",
             description: "Relayed connections open now.");
