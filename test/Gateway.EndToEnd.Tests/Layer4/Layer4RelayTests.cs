@@ -131,33 +131,12 @@ public sealed class Layer4RelayTests
         return port;
     }
 
-    private static string TcpGateway(string name, int port) => $"""
-        apiVersion: gateway.networking.k8s.io/v1
-        kind: Gateway
-        metadata:
-          name: {name}
-        spec:
-          gatewayClassName: gateway
-          listeners:
-          - name: tcp
-            protocol: TCP
-            port: {port}
-        """;
+    private static string TcpGateway(string name, int port) =>
+        Manifests.Gateway(name, port).Replace("- name: http\n    protocol: HTTP\n", "- name: tcp\n    protocol: TCP\n", StringComparison.Ordinal);
 
-    private static string PassthroughGateway(string name, int port) => $"""
-        apiVersion: gateway.networking.k8s.io/v1
-        kind: Gateway
-        metadata:
-          name: {name}
-        spec:
-          gatewayClassName: gateway
-          listeners:
-          - name: tls
-            protocol: TLS
-            port: {port}
-            tls:
-              mode: Passthrough
-        """;
+    private static string PassthroughGateway(string name, int port) =>
+        Manifests.Gateway(name, port).Replace("- name: http\n    protocol: HTTP\n", "- name: tls\n    protocol: TLS\n", StringComparison.Ordinal)
+        + "    tls:\n      mode: Passthrough\n";
 
     private static string Layer4Route(string kind, string name, string gateway, string service, string? hostname = null) => $"""
         apiVersion: gateway.networking.k8s.io/v1
@@ -209,26 +188,8 @@ public sealed class Layer4RelayTests
         {
             var sink = new HashSink();
             sink._listener.Start();
-            _ = sink.AcceptAsync();
+            _ = LineEchoBackend.AcceptAllAsync(sink._listener, ServeAsync);
             return sink;
-        }
-
-        private async Task AcceptAsync()
-        {
-            while (true)
-            {
-                TcpClient client;
-                try
-                {
-                    client = await _listener.AcceptTcpClientAsync();
-                }
-                catch (Exception e) when (e is SocketException or ObjectDisposedException)
-                {
-                    return;
-                }
-
-                _ = ServeAsync(client);
-            }
         }
 
         private static async Task ServeAsync(TcpClient client)

@@ -36,26 +36,27 @@ internal sealed class LineEchoBackend : IDisposable
     {
         var backend = new LineEchoBackend(ns, service, certificate);
         backend._listener.Start();
-        _ = backend.AcceptAsync();
+        _ = AcceptAllAsync(backend._listener, backend.ServeAsync, () => Interlocked.Increment(ref backend._accepted));
         return backend;
     }
 
-    private async Task AcceptAsync()
+    /// <summary>Hands every connection the listener accepts to <paramref name="serve"/>, until the listener stops.</summary>
+    internal static async Task AcceptAllAsync(TcpListener listener, Func<TcpClient, Task> serve, Action? accepted = null)
     {
         while (true)
         {
             TcpClient client;
             try
             {
-                client = await _listener.AcceptTcpClientAsync();
+                client = await listener.AcceptTcpClientAsync();
             }
             catch (Exception e) when (e is SocketException or ObjectDisposedException)
             {
                 return;
             }
 
-            Interlocked.Increment(ref _accepted);
-            _ = ServeAsync(client);
+            accepted?.Invoke();
+            _ = serve(client);
         }
     }
 
