@@ -19,6 +19,8 @@ public sealed record ResourceSnapshot
     public ImmutableArray<V1Gateway> Gateways { get; init; } = [];
     public ImmutableArray<V1HTTPRoute> HTTPRoutes { get; init; } = [];
     public ImmutableArray<V1GRPCRoute> GRPCRoutes { get; init; } = [];
+    public ImmutableArray<V1TLSRoute> TLSRoutes { get; init; } = [];
+    public ImmutableArray<V1TCPRoute> TCPRoutes { get; init; } = [];
     public ImmutableArray<V1ReferenceGrant> ReferenceGrants { get; init; } = [];
     public ImmutableArray<V1Service> Services { get; init; } = [];
     public ImmutableArray<V1EndpointSlice> EndpointSlices { get; init; } = [];
@@ -36,6 +38,8 @@ public sealed record ResourceSnapshot
         Gateways = [.. objects.OfType<V1Gateway>()],
         HTTPRoutes = [.. objects.OfType<V1HTTPRoute>()],
         GRPCRoutes = [.. objects.OfType<V1GRPCRoute>()],
+        TLSRoutes = [.. objects.OfType<V1TLSRoute>()],
+        TCPRoutes = [.. objects.OfType<V1TCPRoute>()],
         ReferenceGrants = [.. objects.OfType<V1ReferenceGrant>()],
         Services = [.. objects.OfType<V1Service>()],
         EndpointSlices = [.. objects.OfType<V1EndpointSlice>()],
@@ -54,6 +58,8 @@ public sealed record ResourceSnapshot
         ["Gateway"] = Gateways.Length,
         ["HTTPRoute"] = HTTPRoutes.Length,
         ["GRPCRoute"] = GRPCRoutes.Length,
+        ["TLSRoute"] = TLSRoutes.Length,
+        ["TCPRoute"] = TCPRoutes.Length,
         ["ReferenceGrant"] = ReferenceGrants.Length,
         ["Service"] = Services.Length,
         ["EndpointSlice"] = EndpointSlices.Length,

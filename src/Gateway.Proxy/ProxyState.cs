@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 using Gateway.Proxy.Forwarding;
+using Gateway.Proxy.Layer4;
 using Gateway.Proxy.Listeners;
 using Gateway.Proxy.Matching;
 using Gateway.Proxy.Tls;
@@ -14,7 +15,7 @@ namespace Gateway.Proxy;
 public sealed class ProxyState(TimeProvider? time = null)
 {
     private readonly TimeProvider _time = time ?? TimeProvider.System;
-    private volatile LiveConfig _current = new(RouteTable.Empty, ClusterTable.Empty, CertificateStore.Empty, SocketLimits.Empty);
+    private volatile LiveConfig _current = new(RouteTable.Empty, ClusterTable.Empty, CertificateStore.Empty, SocketLimits.Empty, Layer4Table.Empty);
 
     /// <summary>Raised after a new snapshot is live.</summary>
     public event Action<ProxySnapshot>? Applied;
@@ -36,7 +37,7 @@ public sealed class ProxyState(TimeProvider? time = null)
         var previous = _current;
         _current = new LiveConfig(
             new RouteTable(snapshot, previous.Routes), new ClusterTable(snapshot.Clusters, previous.Clusters, _time),
-            new CertificateStore(snapshot.Certificates, previous.Certificates), new SocketLimits(snapshot));
+            new CertificateStore(snapshot.Certificates, previous.Certificates), new SocketLimits(snapshot), new Layer4Table(snapshot));
         HasSnapshot = true;
         Applied?.Invoke(snapshot);
     }
@@ -44,5 +45,5 @@ public sealed class ProxyState(TimeProvider? time = null)
     /// <summary>The (address, port, TLS or not) the snapshot needs bound.</summary>
     public IReadOnlyList<ListenerBind> Binds => [.. _current.Routes.Binds];
 
-    internal sealed record LiveConfig(RouteTable Routes, ClusterTable Clusters, CertificateStore Certificates, SocketLimits Limits);
+    internal sealed record LiveConfig(RouteTable Routes, ClusterTable Clusters, CertificateStore Certificates, SocketLimits Limits, Layer4Table Layer4);
 }

@@ -76,4 +76,12 @@ public sealed record Listener
 
     /// <summary>Routes grouped by the hostname they answer for, most specific hostname first.</summary>
     public ImmutableArray<VirtualHost> VirtualHosts { get; init; } = [];
+
+    /// <summary>
+    /// For TLS passthrough and TCP listeners (<see cref="ProxySnapshot.Layer4Listeners"/>) instead of VirtualHosts: by
+    /// hostname, most specific first, the route that carries the connections; a connection takes the first whose
+    /// hostname covers its SNI name. A TCP listener has at most one, for "*".
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public ImmutableArray<Layer4Route> Layer4Routes { get; init; }
 }

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 using System.Collections.Immutable;
+using System.Text.Json.Serialization;
 
 namespace Gateway.Snapshot;
 
@@ -15,6 +16,13 @@ public sealed record ProxySnapshot
 
     /// <summary>Gateway listeners, sorted by id.</summary>
     public ImmutableArray<Listener> Listeners { get; init; } = [];
+
+    /// <summary>
+    /// TLS passthrough and TCP listeners, sorted by id: relayed byte for byte by the data plane's own sockets, not
+    /// Kestrel's. Default (left out of the JSON) when there are none.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public ImmutableArray<Listener> Layer4Listeners { get; init; }
 
     /// <summary>Backend clusters (one per Service port), sorted by id.</summary>
     public ImmutableArray<Cluster> Clusters { get; init; } = [];

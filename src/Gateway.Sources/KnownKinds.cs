@@ -17,6 +17,8 @@ public static class KnownKinds
         [("gateway.networking.k8s.io/v1", "HTTPRoute")] = typeof(V1HTTPRoute),
         [("gateway.networking.k8s.io/v1beta1", "HTTPRoute")] = typeof(V1HTTPRoute),
         [("gateway.networking.k8s.io/v1", "GRPCRoute")] = typeof(V1GRPCRoute),
+        [("gateway.networking.k8s.io/v1", "TLSRoute")] = typeof(V1TLSRoute),
+        [("gateway.networking.k8s.io/v1", "TCPRoute")] = typeof(V1TCPRoute),
         [("gateway.networking.k8s.io/v1", "ReferenceGrant")] = typeof(V1ReferenceGrant),
         [("gateway.networking.k8s.io/v1beta1", "ReferenceGrant")] = typeof(V1ReferenceGrant),
         [("gateway.networking.k8s.io/v1", V1BackendTLSPolicy.KindName)] = typeof(V1BackendTLSPolicy),

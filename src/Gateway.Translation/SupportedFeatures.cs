@@ -55,6 +55,8 @@ public static class SupportedFeatures
         "HTTPRouteSchemeRedirect",
         "ListenerSet",
         "ReferenceGrant",
+        "TCPRoute",
+        "TLSRoute",
     ];
 
     /// <summary>

@@ -100,13 +100,18 @@ public static class Translator
         var routes = new RouteKindTranslator(backends, attacher, listenersById, cache);
         var grpcRoutes = routes.Translate(GRPCRouteTranslator.Instance, resources.GRPCRoutes);
         var httpRoutes = routes.Translate(HTTPRouteTranslator.Instance, resources.HTTPRoutes);
+        var tcpRoutes = routes.Translate(TCPRouteTranslator.Instance, resources.TCPRoutes);
+        var tlsRoutes = routes.Translate(TLSRouteTranslator.Instance, resources.TLSRoutes);
         cache?.Replace(routes.Translated);
         var crossServingRejects = CrossServing.Reject(grpcRoutes, httpRoutes);
         var grpcRouteStatuses = routes.Attach(grpcRoutes, crossServingRejects);
         var routeStatuses = routes.Attach(httpRoutes, crossServingRejects);
+        var tcpRouteStatuses = routes.Attach(tcpRoutes, crossServingRejects);
+        var tlsRouteStatuses = routes.Attach(tlsRoutes, crossServingRejects);
 
         var listeners = ImmutableArray.CreateBuilder<Snapshot.Listener>();
         var listenerSetStatuses = new List<ObjectStatus>();
+        var layer4 = new List<Snapshot.Listener>();
         var services = ImmutableArray.CreateBuilder<V1Service>();
         foreach (var plan in plans.OrderBy(p => p.Key))
         {
@@ -123,7 +128,9 @@ public static class Translator
                 plan.Gateway.Metadata.Generation, gatewayStatus));
             listenerSetStatuses.AddRange(plan.ListenerSets.Select(set => new ObjectStatus(GatewayApiVersion, V1ListenerSet.KindName,
                 set.Key.Namespace, set.Key.Name, set.Generation, ListenerSetStatusBuilder.Build(set, gatewayStatus))));
-            listeners.AddRange(plan.Listeners.Where(l => l.IsUsable && plan.Address is not null)
+            layer4.AddRange(plan.Listeners.Where(l => l.IsUsable && plan.Address is not null && Layer4ListenerBuilder.IsLayer4(l))
+                .Select(l => Layer4ListenerBuilder.Build(ToSnapshot(l, plan, cache: null))));
+            listeners.AddRange(plan.Listeners.Where(l => l.IsUsable && plan.Address is not null && !Layer4ListenerBuilder.IsLayer4(l))
                 .Select(l => ToSnapshot(l, plan, cache) with
                 {
                     AccessLog = parameters?.AccessLog == true,
@@ -143,13 +150,15 @@ public static class Translator
         var snapshot = new ProxySnapshot
         {
             Listeners = [.. listeners.OrderBy(l => l.Id, StringComparer.Ordinal)],
+            Layer4Listeners = layer4.Count == 0 ? default : [.. layer4.OrderBy(l => l.Id, StringComparer.Ordinal)],
             Clusters = clusters,
             Certificates = [.. certificates.Certificates],
         };
-        // Kind order (ordinal): BackendTLSPolicy < GRPCRoute < Gateway < GatewayClass < HTTPRoute < ListenerSet < ProxyConfig.
+        // Kind order (ordinal): BackendTLSPolicy < GRPCRoute < Gateway < GatewayClass < HTTPRoute < ListenerSet < ProxyConfig < TCPRoute < TLSRoute.
         return new TranslationResult(snapshot,
             [.. policyStatuses, .. grpcRouteStatuses, .. gatewayStatuses, .. classStatuses, .. routeStatuses,
-                .. listenerSetStatuses.OrderBy(s => s.Namespace, StringComparer.Ordinal).ThenBy(s => s.Name, StringComparer.Ordinal), .. proxyConfigStatuses],
+                .. listenerSetStatuses.OrderBy(s => s.Namespace, StringComparer.Ordinal).ThenBy(s => s.Name, StringComparer.Ordinal), .. proxyConfigStatuses,
+                .. tcpRouteStatuses, .. tlsRouteStatuses],
             [.. services.OrderBy(s => s.Metadata.Name, StringComparer.Ordinal)]);
     }
 

@@ -25,7 +25,7 @@ public sealed class GatewayKindsTests : IAsyncLifetime
 
         Names(v1).Should().BeEquivalentTo(["gatewayclasses", "gatewayclasses/status", "gateways", "gateways/status", "httproutes",
             "httproutes/status", "grpcroutes", "grpcroutes/status", "referencegrants", "backendtlspolicies", "backendtlspolicies/status",
-            "listenersets", "listenersets/status"]);
+            "listenersets", "listenersets/status", "tlsroutes", "tlsroutes/status", "tcproutes", "tcproutes/status"]);
         Names(v1beta1).Should().Contain(["gateways", "httproutes", "referencegrants"]).And.NotContain("grpcroutes");
         groups["groups"]!.AsArray().Select(g => g!["name"]!.ToString()).Should().NotContain("gateway.seed.dev", "ProxyConfig's CRD is ours to load");
         v1["resources"]!.AsArray().Single(r => r!["name"]!.ToString() == "gatewayclasses")!["namespaced"]!.GetValue<bool>().Should().BeFalse();

@@ -22,6 +22,9 @@ internal sealed record ResourceKind(string Kind, string Group, string Version, s
         new("Gateway", "gateway.networking.k8s.io", "v1", "gateways", true, typeof(V1Gateway)),
         new("HTTPRoute", "gateway.networking.k8s.io", "v1", "httproutes", true, typeof(V1HTTPRoute)),
         new("GRPCRoute", "gateway.networking.k8s.io", "v1", "grpcroutes", true, typeof(V1GRPCRoute)),
+        // v1 (standard channel) since v1.5; a cluster with older CRDs has none (404 is "none yet").
+        new("TLSRoute", "gateway.networking.k8s.io", "v1", "tlsroutes", true, typeof(V1TLSRoute)) { Optional = true },
+        new("TCPRoute", "gateway.networking.k8s.io", "v1", "tcproutes", true, typeof(V1TCPRoute)) { Optional = true },
         // v1beta1 is served by every standard-channel release; v1 only by the newest.
         new("ReferenceGrant", "gateway.networking.k8s.io", "v1beta1", "referencegrants", true, typeof(V1ReferenceGrant)),
         // Standard channel since v1.4; a cluster with older CRDs has none (404 is "none yet").

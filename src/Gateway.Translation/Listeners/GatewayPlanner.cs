@@ -15,7 +15,9 @@ namespace Gateway.Translation.Listeners;
 internal static class GatewayPlanner
 {
     public const string GatewayGroup = "gateway.networking.k8s.io";
-    private static readonly ImmutableArray<string> _routeKinds = ["HTTPRoute", "GRPCRoute"];
+    private static readonly ImmutableArray<string> _httpKinds = ["HTTPRoute", "GRPCRoute"];
+    private static readonly ImmutableArray<string> _tlsKinds = ["TLSRoute"];
+    private static readonly ImmutableArray<string> _tcpKinds = ["TCPRoute"];
 
     /// <param name="services">The Services in the per-Gateway Services' namespace, by name (empty without them).</param>
     /// <param name="listenerSets">Every ListenerSet; those whose parent is one of these Gateways add their listeners to it.</param>
@@ -211,12 +213,19 @@ internal static class GatewayPlanner
         {
             "HTTP" => ListenerProtocol.Http,
             "HTTPS" => ListenerProtocol.Https,
+            "TLS" when (spec.Tls?.Mode ?? "Terminate") == "Passthrough" => ListenerProtocol.TlsPassthrough,
+            "TCP" => ListenerProtocol.Tcp,
             _ => null,
         };
-        if (listener.Protocol is null)
+        if (listener.Protocol is null && spec.Protocol == "TLS")
+        {
+            listener.NotAccepted = Conditions.False(ConditionType.Accepted, Reason.UnsupportedValue,
+                $"TLS listeners support tls.mode Passthrough only; {spec.Tls?.Mode ?? "Terminate"} is not supported yet.", generation);
+        }
+        else if (listener.Protocol is null)
         {
             listener.NotAccepted = Conditions.False(ConditionType.Accepted, Reason.UnsupportedProtocol,
-                $"Protocol {spec.Protocol} is not supported yet; supported: HTTP, HTTPS.", generation);
+                $"Protocol {spec.Protocol} is not supported yet; supported: HTTP, HTTPS, TLS (Passthrough), TCP.", generation);
         }
         else if (listener.Protocol == ListenerProtocol.Https && (spec.Tls?.Mode ?? "Terminate") != "Terminate")
         {
@@ -233,10 +242,19 @@ internal static class GatewayPlanner
         ResolveKinds(listener, generation);
     }
 
+    /// <summary>The route kinds a listener of this protocol can carry; none for a protocol we do not serve.</summary>
+    private static ImmutableArray<string> KindsFor(ListenerProtocol? protocol) => protocol switch
+    {
+        null => [],
+        ListenerProtocol.TlsPassthrough => _tlsKinds,
+        ListenerProtocol.Tcp => _tcpKinds,
+        _ => _httpKinds,
+    };
+
     private static void ResolveKinds(ListenerPlan listener, long? generation)
     {
         var requested = listener.Spec.AllowedRoutes?.Kinds ?? [];
-        var kinds = listener.Protocol is null ? [] : _routeKinds;
+        var kinds = KindsFor(listener.Protocol);
         if (requested.IsDefaultOrEmpty)
         {
             listener.SupportedKinds = [.. kinds.Select(k => new RouteGroupKind { Group = GatewayGroup, Kind = k })];

@@ -8,6 +8,7 @@ using Gateway.Kubernetes;
 using Gateway.Proxy;
 using Gateway.Proxy.Diagnostics;
 using Gateway.Proxy.Forwarding;
+using Gateway.Proxy.Layer4;
 using Gateway.Proxy.Listeners;
 using Gateway.Proxy.Pipeline;
 using Gateway.Proxy.Tls;
@@ -179,6 +180,9 @@ public static class GatewayHost
         // Read by the StatusStore when this process keeps status too (--role all): a listener it cannot bind is not programmed.
         services.AddSingleton<ListenerBindStatus>();
         services.AddHostedService<ListenerBindingService>();
+        services.AddSingleton<Layer4Metrics>();
+        services.AddSingleton<Layer4Listeners>();
+        services.AddHostedService(sp => sp.GetRequiredService<Layer4Listeners>());
         services.AddHostedService<ActiveHealthChecker>();
         services.AddHostedService<MemoryTrimService>();
         services.AddHostedService<GracefulShutdown>();

@@ -14,6 +14,8 @@ internal static class StatusPaths
             "Gateway" => "gateways",
             "HTTPRoute" => "httproutes",
             "GRPCRoute" => "grpcroutes",
+            "TLSRoute" => "tlsroutes",
+            "TCPRoute" => "tcproutes",
             "BackendTLSPolicy" => "backendtlspolicies",
             "ListenerSet" => "listenersets",
             "ProxyConfig" => "proxyconfigs",

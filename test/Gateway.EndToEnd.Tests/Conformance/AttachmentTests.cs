@@ -70,7 +70,7 @@ public sealed class InvalidReferenceTests(InvalidReferencesFixture fixture) : IC
     [InlineData("gateway-only-unsupported-protocols", "invalid", "Accepted", "False", "UnsupportedProtocol")]
     [InlineData("gateway-supported-and-unsupported-protocols", "invalid", "Accepted", "False", "UnsupportedProtocol")]
     [InlineData("gateway-supported-and-unsupported-protocols", "http", "Programmed", "True", "Programmed")]
-    [InlineData("tlsroutes-only", "tls", "Accepted", "False", "UnsupportedProtocol")]
+    [InlineData("tlsroutes-only", "tls", "Accepted", "True", "Accepted")]
     public Task Listener_ReportsTheUpstreamReason(string gateway, string listener, string type, string status, string reason) =>
         StatusAssertions.ListenerConditionAsync(fixture.Gateway, gateway, listener, type, status, reason);
 

@@ -3,6 +3,7 @@ using System.Net;
 using System.Security.Cryptography.X509Certificates;
 using Gateway.Demo;
 using Gateway.EndToEnd.Tests.Grpc;
+using Gateway.EndToEnd.Tests.Layer4;
 
 namespace Gateway.EndToEnd.Tests.Conformance;
 
@@ -18,7 +19,12 @@ internal static class ConformanceBackends
     private static readonly Dictionary<string, DemoBackend> _backends = [];
     private static readonly Dictionary<string, GrpcBackend> _grpcBackends = [];
 
-    private static readonly Lazy<Task<(TlsEchoBackend Backend, string CaPem)>> _tlsBackend = new(StartTlsBackendAsync);
+    private static readonly Dictionary<string, TlsEchoBackend> _tlsBackends = [];
+    private static readonly Dictionary<string, LineEchoBackend> _lineBackends = [];
+
+    /// <summary>The CA, certificate and key of every TLS backend: the names the upstream suite gives tls-checks-certificate.</summary>
+    private static readonly Lazy<(string Ca, string Certificate, string Key)> _tlsMaterial =
+        new(() => TestCertificates.CreateCaAndServer("abc.example.com", "spiffe://abc.example.com/test-identity", "other.example.com"));
 
     public static async Task<int> PortOfAsync(string ns, string name) => (await GetAsync(ns, name)).Port;
 
@@ -26,7 +32,26 @@ internal static class ConformanceBackends
     /// The HTTPS echo server behind every Service that selects app: tls-backend, with a certificate for the names the
     /// upstream suite gives tls-checks-certificate, signed by the CA it puts in the ConfigMap tls-checks-ca-certificate.
     /// </summary>
-    public static Task<(TlsEchoBackend Backend, string CaPem)> TlsBackendAsync() => _tlsBackend.Value;
+    /// <param name="service">The Service it stands for (upstream has tls-backend and tls-backend-2), reported as "backend".</param>
+    public static async Task<(TlsEchoBackend Backend, string CaPem)> TlsBackendAsync(string service = "tls-backend")
+    {
+        var (ca, certificate, key) = _tlsMaterial.Value;
+        var backend = await GetOrStartAsync(_tlsBackends, service,
+            name => TlsEchoBackend.StartAsync(certificate, key, $"{ConformanceGateway.InfraNamespace}/{name}"));
+        return (backend, ca);
+    }
+
+    /// <summary>
+    /// The line-protocol echo server behind one port of an upstream tcp-backend Service (tcp-backend-v1, ...): over TLS,
+    /// with the certificate of the TLS backends, when the port's name says tls.
+    /// </summary>
+    public static async Task<int> LinePortOfAsync(string ns, string service, bool tls)
+    {
+        var (_, certificate, key) = _tlsMaterial.Value;
+        var backend = await GetOrStartAsync(_lineBackends, $"{ns}/{service}/{(tls ? "tls" : "plain")}",
+            _ => Task.FromResult(LineEchoBackend.Start(ns, service, tls ? X509Certificate2.CreateFromPem(certificate, key) : null)));
+        return backend.Port;
+    }
 
     /// <summary>What the upstream suite puts in tls-checks-client-certificate: a client certificate and its key, as PEM.</summary>
     public static (string CertificatePem, string KeyPem) ClientCertificate { get; } = MakeClientCertificate();
@@ -38,12 +63,6 @@ internal static class ConformanceBackends
         {
             return (client.ExportCertificatePem(), client.GetECDsaPrivateKey()!.ExportPkcs8PrivateKeyPem());
         }
-    }
-
-    private static async Task<(TlsEchoBackend, string)> StartTlsBackendAsync()
-    {
-        var (ca, certificate, key) = TestCertificates.CreateCaAndServer("abc.example.com", "spiffe://abc.example.com/test-identity", "other.example.com");
-        return (await TlsEchoBackend.StartAsync(certificate, key, $"{ConformanceGateway.InfraNamespace}/tls-backend"), ca);
     }
 
     public static Task<DemoBackend> GetAsync(string ns, string name) =>

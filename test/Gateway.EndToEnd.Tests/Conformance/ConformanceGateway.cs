@@ -152,7 +152,9 @@ internal sealed class ConformanceGateway : IAsyncDisposable
         foreach (var service in services)
         {
             var ns = service.Metadata.Namespace!;
-            var port = service.Spec.Selector?.GetValueOrDefault("app")?.StartsWith("tls-backend", StringComparison.Ordinal) == true ? tlsBackend.Port
+            var app = service.Spec.Selector?.GetValueOrDefault("app") ?? "";
+            var port = app == "tls-backend-2" ? (await ConformanceBackends.TlsBackendAsync(app)).Backend.Port
+                : app.StartsWith("tls-backend", StringComparison.Ordinal) ? tlsBackend.Port
                 : service.Spec.Ports.All(p => p.AppProtocol == "kubernetes.io/h2c") ? await ConformanceBackends.GrpcPortOfAsync(ns, service.Metadata.Name)
                 : await PortOfAsync(ns, service.Metadata.Name);
             yaml.Append($"""
@@ -172,7 +174,11 @@ internal sealed class ConformanceGateway : IAsyncDisposable
                 """);
             foreach (var servicePort in service.Spec.Ports)
             {
-                yaml.Append($"- name: \"{servicePort.Name ?? ""}\"\n  port: {port}\n");
+                // Upstream's tcp-* pods speak a line protocol (tcp-backend on a plain and a TLS port).
+                var portNumber = app.StartsWith("tcp-", StringComparison.Ordinal)
+                    ? await ConformanceBackends.LinePortOfAsync(ns, service.Metadata.Name, servicePort.Name?.Contains("tls", StringComparison.Ordinal) == true)
+                    : port;
+                yaml.Append($"- name: \"{servicePort.Name ?? ""}\"\n  port: {portNumber}\n");
             }
         }
 

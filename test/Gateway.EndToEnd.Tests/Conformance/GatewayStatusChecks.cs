@@ -43,8 +43,40 @@ internal static class GatewayStatusChecks
             $"has listener {listener} with {string.Join(", ", conditions.Select(c => $"{c.Type}={c.Status}/{c.Reason}"))}");
 
     /// <summary>Upstream HTTPRouteMustHaveCondition: every parent's conditions are current, and the Gateway's has the condition.</summary>
-    public static Task RouteMustHaveConditionAsync(ConformanceGateway gateway, string route, string parentGateway, string type, string status, string reason) =>
-        ReferenceMustHaveConditionAsync(gateway, "HTTPRoute", route, "parents", "parentRef", parentGateway, type, status, reason);
+    public static Task RouteMustHaveConditionAsync(ConformanceGateway gateway, string route, string parentGateway, string type, string status, string reason,
+        string kind = "HTTPRoute") =>
+        ReferenceMustHaveConditionAsync(gateway, kind, route, "parents", "parentRef", parentGateway, type, status, reason);
+
+    /// <summary>
+    /// Upstream TLSRouteMustHaveNoAcceptedParents (and its HTTPRoute twin): no parent at all, or one whose current
+    /// conditions have Accepted=False. An empty status is taken only on the second look, as upstream does.
+    /// </summary>
+    public static async Task RouteMustHaveNoAcceptedParentsAsync(ConformanceGateway gateway, string kind, string route)
+    {
+        var ns = ConformanceGateway.InfraNamespace;
+        var emptySeen = false;
+        JsonNode? last = null;
+        await EventuallyAsync(async () =>
+        {
+            last = await ObjectAsync(gateway, kind, ns, route);
+            var parents = last?["status"]?["parents"]?.AsArray() ?? [];
+            if (parents.Count == 0)
+            {
+                var second = emptySeen;
+                emptySeen = true;
+                return second;
+            }
+
+            return parents.Count == 1
+                && IsLatest(parents[0]!["conditions"]!.AsArray(), last!["metadata"]!["generation"]?.GetValue<long>())
+                && HasCondition(parents[0]!["conditions"]!.AsArray(), "Accepted", "False", "");
+        }, () => $"{kind} {route} has no accepted parent; last seen {last?["status"]}");
+    }
+
+    /// <summary>Upstream GatewayMustHaveZeroRoutes: every listener's attachedRoutes is 0.</summary>
+    public static Task<JsonNode> MustHaveZeroRoutesAsync(ConformanceGateway gateway, string name) =>
+        WaitAsync(gateway, name, ConformanceGateway.InfraNamespace,
+            g => g["status"]!["listeners"]?.AsArray().All(l => l!["attachedRoutes"]!.GetValue<int>() == 0) == true, "has no attached routes");
 
     /// <summary>Upstream BackendTLSPolicyMustHaveCondition: the same over the policy's ancestors.</summary>
     public static Task PolicyMustHaveConditionAsync(ConformanceGateway gateway, string policy, string parentGateway, string type, string status, string reason) =>
@@ -68,11 +100,15 @@ internal static class GatewayStatusChecks
     }
 
     /// <summary>Accepted, ResolvedRefs and Programmed True on every listener, and each route Accepted by the Gateway.</summary>
-    public static async Task GatewayAndRoutesMustBeAcceptedAsync(ConformanceGateway gateway, string name, params string[] routes)
+    public static Task GatewayAndRoutesMustBeAcceptedAsync(ConformanceGateway gateway, string name, params string[] routes) =>
+        GatewayAndRoutesOfKindMustBeAcceptedAsync(gateway, name, "HTTPRoute", routes);
+
+    /// <summary>The same for routes of another kind (upstream GatewayAndTLSRoutesMustBeAccepted, ...).</summary>
+    public static async Task GatewayAndRoutesOfKindMustBeAcceptedAsync(ConformanceGateway gateway, string name, string kind, params string[] routes)
     {
         foreach (var route in routes)
         {
-            await RouteMustHaveConditionAsync(gateway, route, name, "Accepted", "True", "Accepted");
+            await RouteMustHaveConditionAsync(gateway, route, name, "Accepted", "True", "Accepted", kind);
         }
 
         await WaitAsync(gateway, name, ConformanceGateway.InfraNamespace, g => g["status"]!["listeners"]!.AsArray().All(l =>
