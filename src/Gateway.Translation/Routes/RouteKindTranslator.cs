@@ -17,6 +17,7 @@ internal sealed class RouteKindTranslator(
     BackendResolver backends, ParentAttacher attacher, IReadOnlyDictionary<string, ListenerPlan> listenersById, TranslationCache? cache)
 {
     private readonly List<ListenerAttachment> _attachments = [];
+    private readonly StatusPool _statuses = cache?.Statuses ?? new();
 
     /// <summary>What every route of this translation contributed, for the next one.</summary>
     public Dictionary<KubernetesObject, CachedRoute> Translated { get; } = new(ReferenceEqualityComparer.Instance);
@@ -42,7 +43,7 @@ internal sealed class RouteKindTranslator(
             var parents = attacher.Attach(kind.Kind, route.Metadata, kind.ParentRefs(route), kind.Hostnames(route), verdict, _attachments);
             ParentAttacher.Apply(_attachments, verdict.Entries);
             var status = parents.Length == 0 ? null : new ObjectStatus(Translator.GatewayApiVersion, kind.Kind, route.Metadata.Namespace,
-                route.Metadata.Name, route.Metadata.Generation, new RouteStatus { Parents = parents });
+                route.Metadata.Name, route.Metadata.Generation, _statuses.Route(new RouteStatus { Parents = parents }));
             if (status is not null)
             {
                 statuses.Add(status);

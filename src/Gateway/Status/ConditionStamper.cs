@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 using System.Collections.Immutable;
+using System.Runtime.InteropServices;
 using Gateway.Model.Extensions;
 using Gateway.Model.GatewayApi;
 using Gateway.Model.Meta;
@@ -14,10 +15,12 @@ namespace Gateway.Status;
 /// </summary>
 public sealed class ConditionStamper(TimeProvider time)
 {
-    // Both maps are kept from one call to the next and swept, not rebuilt: at 10,000 routes a rebuild of either
-    // costs more than the rest of stamping. The earlier times are read from the last stamped status itself.
+    // One map, kept from one call to the next and swept, not rebuilt: at 10,000 routes a rebuild costs more than the
+    // rest of stamping. Each entry keeps the status as handed in (to know it again by reference) and as stamped (where
+    // the earlier times are read from); the stamped route statuses are pooled, so routes whose conditions changed in
+    // the same second share them.
     private readonly Dictionary<(string Kind, string? Namespace, string Name), Stamped> _byObject = [];
-    private readonly Dictionary<ObjectStatus, Stamped> _byInput = new(ReferenceEqualityComparer.Instance);
+    private readonly StatusPool _pool = new();
     private long _round;
 
     public ImmutableArray<ObjectStatus> Stamp(ImmutableArray<ObjectStatus> statuses)
@@ -29,12 +32,11 @@ public sealed class ConditionStamper(TimeProvider time)
         var added = false;
         foreach (var input in statuses)
         {
-            if (!_byInput.TryGetValue(input, out var stamped))
+            var key = (input.Kind, input.Namespace, input.Name);
+            ref var stamped = ref CollectionsMarshal.GetValueRefOrAddDefault(_byObject, key, out _);
+            if (stamped is null || !ReferenceEquals(stamped.Input, input))
             {
-                var key = (input.Kind, input.Namespace, input.Name);
-                stamped = new Stamped(StampOne(input, _byObject.GetValueOrDefault(key)?.Status.Status, now));
-                _byObject[key] = stamped;
-                _byInput[input] = stamped;
+                stamped = new Stamped(input, StampOne(input, stamped?.Status.Status, now, _pool));
                 added = true;
             }
 
@@ -42,9 +44,8 @@ public sealed class ConditionStamper(TimeProvider time)
             output.Add(stamped.Status);
         }
 
-        if (added || _byInput.Count != statuses.Length)
+        if (added || _byObject.Count != statuses.Length)
         {
-            Sweep(_byInput, round);
             Sweep(_byObject, round);
         }
 
@@ -64,7 +65,7 @@ public sealed class ConditionStamper(TimeProvider time)
         }
     }
 
-    private static ObjectStatus StampOne(ObjectStatus s, object? previous, DateTimeOffset now)
+    private static ObjectStatus StampOne(ObjectStatus s, object? previous, DateTimeOffset now, StatusPool pool)
     {
         ImmutableArray<Condition> StampAll(ImmutableArray<Condition> conditions, ImmutableArray<Condition>? before) =>
         [
@@ -88,7 +89,7 @@ public sealed class ConditionStamper(TimeProvider time)
                     }),
                 ],
             },
-            RouteStatus r => r with
+            RouteStatus r => pool.Route(r with
             {
                 Parents =
                 [
@@ -97,7 +98,7 @@ public sealed class ConditionStamper(TimeProvider time)
                         Conditions = StampAll(p.Conditions, (previous as RouteStatus)?.Parents.FirstOrDefault(q => SameParent(q.ParentRef, p.ParentRef))?.Conditions),
                     }),
                 ],
-            },
+            }),
             ProxyConfigStatus p => p with { Conditions = StampAll(p.Conditions, (previous as ProxyConfigStatus)?.Conditions) },
             var other => other,
         };
@@ -107,9 +108,11 @@ public sealed class ConditionStamper(TimeProvider time)
     private static bool SameParent(ParentReference a, ParentReference b) =>
         a.Namespace == b.Namespace && a.Name == b.Name && a.SectionName == b.SectionName && a.Port == b.Port;
 
-    /// <summary>One stamped status and the last call that handed it in.</summary>
-    private sealed class Stamped(ObjectStatus status)
+    /// <summary>One status as handed in and as stamped, and the last call that handed it in.</summary>
+    private sealed class Stamped(ObjectStatus input, ObjectStatus status)
     {
+        public ObjectStatus Input { get; } = input;
+
         public ObjectStatus Status { get; } = status;
         public long Round { get; set; }
     }
