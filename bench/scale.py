@@ -24,7 +24,9 @@ first and last, since a shared machine moves every figure.
 import argparse, http.client, http.server, os, statistics, subprocess, sys, tempfile, threading, time
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "test", "Gateway.Benchmarks"))
+sys.path.insert(0, os.path.dirname(__file__))
 import bench  # noqa: E402
+from dataplane import stop  # noqa: E402
 
 
 class Ok(http.server.BaseHTTPRequestHandler):
@@ -104,15 +106,6 @@ class Paced(threading.Thread):
 def launch(gateway, d, port, admin, env):
     cmd = [gateway, "--config-dir", d, "--admin-port", str(admin), "--listen-address", bench.HOST, "--log-level", "Warning"]
     return subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=dict(os.environ, **env))
-
-
-def stop(p):
-    p.terminate()
-    try:
-        p.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        p.kill()
-        p.wait()
 
 
 def config_dir(args, workdir, routes, port, backend_port, tag=""):
