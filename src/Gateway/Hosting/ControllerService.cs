@@ -67,15 +67,13 @@ public sealed partial class ControllerService(
         {
             var result = Translator.Translate(resources, translatorOptions, _cache);
             metrics.SetObjectCounts(resources.CountByKind());
-
-            // Sources publish only when their input changed, so every snapshot is applied; comparing it with the
-            // live one first would cost more (a full serialisation at 10,000 routes) than compiling it. The data plane
-            // gets it before status is stamped: traffic does not wait for status (a tenth of a cold start at 10,000
-            // routes), and a route is not reported Accepted before it is served.
-            var snapshot = result.Snapshot with { Version = ++_version };
-            feed.Publish(snapshot);
             statuses.Update(result.Statuses);
             gatewayServices.Update(result.Services, resources.Services);
+
+            // Sources publish only when their input changed, so every snapshot is applied; comparing it with the
+            // live one first would cost more (a full serialisation at 10,000 routes) than compiling it.
+            var snapshot = result.Snapshot with { Version = ++_version };
+            feed.Publish(snapshot);
             var elapsed = Stopwatch.GetElapsedTime(started);
             metrics.RecordApply("applied", elapsed);
             LogApplied(logger, snapshot.Version, snapshot.Listeners.Length, snapshot.Clusters.Length, elapsed.TotalMilliseconds);
