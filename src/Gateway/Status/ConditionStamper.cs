@@ -21,6 +21,7 @@ public sealed class ConditionStamper(TimeProvider time)
     // the same second share them.
     private readonly Dictionary<(string Kind, string? Namespace, string Name), Stamped> _byObject = [];
     private readonly StatusPool _pool = new();
+    private Stamped[] _last = [];
     private long _round;
 
     public ImmutableArray<ObjectStatus> Stamp(ImmutableArray<ObjectStatus> statuses)
@@ -29,20 +30,37 @@ public sealed class ConditionStamper(TimeProvider time)
         now = new DateTimeOffset(now.Ticks - (now.Ticks % TimeSpan.TicksPerSecond), TimeSpan.Zero);
         var round = ++_round;
         var output = ImmutableArray.CreateBuilder<ObjectStatus>(statuses.Length);
+        var order = new Stamped[statuses.Length];
         var added = false;
-        foreach (var input in statuses)
+        var expected = 0; // Statuses come in the same order every call: walk the last call's order, hashing only where it differs.
+        for (var i = 0; i < statuses.Length; i++)
         {
-            var key = (input.Kind, input.Namespace, input.Name);
-            ref var stamped = ref CollectionsMarshal.GetValueRefOrAddDefault(_byObject, key, out _);
-            if (stamped is null || !ReferenceEquals(stamped.Input, input))
+            var input = statuses[i];
+            var stamped = expected < _last.Length && ReferenceEquals(_last[expected].Input, input) ? _last[expected] : null;
+            if (stamped is null)
             {
-                stamped = new Stamped(input, StampOne(input, stamped?.Status.Status, now, _pool));
-                added = true;
+                ref var slot = ref CollectionsMarshal.GetValueRefOrAddDefault(_byObject, (input.Kind, input.Namespace, input.Name), out _);
+                if (slot is null || !ReferenceEquals(slot.Input, input))
+                {
+                    slot = new Stamped(input, StampOne(input, slot?.Status.Status, now, _pool)) { Position = -1 };
+                    added = true;
+                }
+
+                stamped = slot;
             }
 
+            if (stamped.Position >= 0)
+            {
+                expected = stamped.Position + 1;
+            }
+
+            stamped.Position = i;
             stamped.Round = round;
+            order[i] = stamped;
             output.Add(stamped.Status);
         }
+
+        _last = order;
 
         if (added || _byObject.Count != statuses.Length)
         {
@@ -115,5 +133,8 @@ public sealed class ConditionStamper(TimeProvider time)
 
         public ObjectStatus Status { get; } = status;
         public long Round { get; set; }
+
+        /// <summary>Where it was in the last call's order; -1 until handed out.</summary>
+        public int Position { get; set; }
     }
 }
