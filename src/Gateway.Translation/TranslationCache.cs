@@ -28,6 +28,9 @@ public sealed class TranslationCache
 
     internal Dictionary<KubernetesObject, CachedRoute> Routes { get; private set; } = new(ReferenceEqualityComparer.Instance);
 
+    /// <summary>Equal route statuses as one instance, across translations.</summary>
+    internal StatusPool Statuses { get; } = new();
+
     // The VirtualHosts each listener had in the last translation. Replaced per listener as it is translated; a
     // listener that is gone leaves its entry behind until the next invalidation.
     private Dictionary<string, ListenerHosts> _virtualHosts = new(StringComparer.Ordinal);

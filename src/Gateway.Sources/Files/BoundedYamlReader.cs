@@ -17,10 +17,12 @@ internal static class BoundedYamlReader
 {
     private const string StringTag = "tag:yaml.org,2002:str";
 
-    /// <summary>Every document of <paramref name="text"/>; a violation throws <see cref="ManifestFormatException"/>.</summary>
-    public static List<YamlDocumentNode> Read(string text, ManifestLimits limits)
+    /// <summary>
+    /// Every document of <paramref name="text"/>, each as soon as it is read (a file of 100,000 objects is never held
+    /// as 100,000 trees at once); a violation throws <see cref="ManifestFormatException"/> from the enumeration.
+    /// </summary>
+    public static IEnumerable<YamlDocumentNode> Read(string text, ManifestLimits limits)
     {
-        var documents = new List<YamlDocumentNode>();
         var parser = new Parser(new StringReader(text));
         var anchors = new Dictionary<string, Anchored>(StringComparer.Ordinal);
         var stack = new List<Frame>();
@@ -38,7 +40,7 @@ internal static class BoundedYamlReader
                     document = new YamlDocumentNode();
                     break;
                 case DocumentEnd:
-                    documents.Add(document!);
+                    yield return document!;
                     document = null;
                     break;
                 case MappingStart or SequenceStart:
@@ -123,8 +125,6 @@ internal static class BoundedYamlReader
                 }
             }
         }
-
-        return documents;
     }
 
     /// <summary>The parser's next event; the parser can fail on some broken input with an exception of its own, which is still a syntax error.</summary>

@@ -25,6 +25,7 @@ public static class ManifestLoader
         // Nesting is bounded where the text is read (ManifestLimits.MaxDepth, 64); the serializer's own limit is
         // kept above it so a document within the limit is never refused for its depth further on.
         MaxDepth = 128,
+        Converters = { new PooledStrings() },
     };
 
     /// <summary>

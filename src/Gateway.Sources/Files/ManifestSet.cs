@@ -101,9 +101,9 @@ internal sealed class ManifestSet
         {
             if (_files.TryGetValue(path, out var file))
             {
-                for (var i = 0; i < file.Loaded.Count; i++)
+                for (var i = 0; i < file.Loaded.Length; i++)
                 {
-                    file.Stamped[i] = Stamp(file.Loaded[i]);
+                    file.StampAt(i, Stamp(file.Loaded[i]));
                     _owners[ObjectId.Of(file.Loaded[i].Object)] = path;
                 }
             }
@@ -119,7 +119,7 @@ internal sealed class ManifestSet
         var first = new Dictionary<ObjectId, LoadedObject>();
         foreach (var (path, file) in _files)
         {
-            for (var i = 0; i < file.Loaded.Count; i++)
+            for (var i = 0; i < file.Loaded.Length; i++)
             {
                 var loaded = file.Loaded[i];
                 var id = ObjectId.Of(loaded.Object);
@@ -133,7 +133,10 @@ internal sealed class ManifestSet
 
                 first[id] = loaded;
                 _owners[id] = path;
-                file.Stamped[i] = file.Stamped[i] ?? Stamp(loaded);
+                if (file.Stamped[i] is null)
+                {
+                    file.StampAt(i, Stamp(loaded));
+                }
             }
         }
 
@@ -169,10 +172,23 @@ internal sealed class ManifestSet
         public static ObjectId Of(KubernetesObject obj) => new(obj.Kind, obj.Key);
     }
 
-    /// <summary>A file's objects as loaded, and as stamped (null where dropped as a duplicate or not yet stamped).</summary>
+    /// <summary>
+    /// A file's objects, and as stamped (null where dropped as a duplicate or not yet stamped). Once stamped, the loaded
+    /// entry carries the stamped object, so each object is held once (stamping again only sets the generation again).
+    /// </summary>
     private sealed class FileObjects(IReadOnlyList<LoadedObject> loaded)
     {
-        public IReadOnlyList<LoadedObject> Loaded { get; } = loaded;
+        public LoadedObject[] Loaded { get; } = [.. loaded];
+
         public KubernetesObject?[] Stamped { get; } = new KubernetesObject?[loaded.Count];
+
+        public void StampAt(int i, KubernetesObject stamped)
+        {
+            Stamped[i] = stamped;
+            if (!ReferenceEquals(Loaded[i].Object, stamped))
+            {
+                Loaded[i] = Loaded[i] with { Object = stamped };
+            }
+        }
     }
 }

@@ -15,6 +15,7 @@ internal sealed class BackendResolver(TranslationIndex index)
 {
     private readonly Dictionary<string, Cluster> _clusters = new(StringComparer.Ordinal);
     private readonly List<ClusterSource> _touched = [];
+    private ImmutableArray<ClusterSource> _lastTouched = [];
 
     /// <summary>The clusters referenced so far, sorted by id.</summary>
     public ImmutableArray<Cluster> Clusters => [.. _clusters.Values.OrderBy(c => c.Id, StringComparer.Ordinal)];
@@ -59,8 +60,13 @@ internal sealed class BackendResolver(TranslationIndex index)
 
         var byDefault = defaultProtocol != BackendProtocol.Http1 && AppProtocol(key, servicePort) is null;
         var id = byDefault ? Ids.Cluster(ns, reference.Name, port, defaultProtocol) : Ids.Cluster(ns, reference.Name, port);
+        if (_clusters.TryGetValue(id, out var known))
+        {
+            id = known.Id; // One instance of the id for every route that uses the cluster, not one per route.
+        }
+
         var source = new ClusterSource(id, key, port, byDefault ? defaultProtocol : BackendProtocol.Http1);
-        if (!_clusters.ContainsKey(id))
+        if (known is null)
         {
             _clusters[id] = BuildCluster(source, servicePort);
         }
@@ -74,6 +80,13 @@ internal sealed class BackendResolver(TranslationIndex index)
     {
         ImmutableArray<ClusterSource> touched = [.. _touched.Distinct()];
         _touched.Clear();
+        // Routes in a row often use the same clusters: they share the array the cache keeps.
+        if (touched.AsSpan().SequenceEqual(_lastTouched.AsSpan()))
+        {
+            return _lastTouched;
+        }
+
+        _lastTouched = touched;
         return touched;
     }
 

@@ -19,6 +19,7 @@ internal sealed class RouteKindTranslator(
     BackendResolver backends, ParentAttacher attacher, IReadOnlyDictionary<string, ListenerPlan> listenersById, TranslationCache? cache)
 {
     private readonly List<ListenerAttachment> _attachments = [];
+    private readonly StatusPool _statuses = cache?.Statuses ?? new();
 
     /// <summary>What every route of this translation contributed, for the next one.</summary>
     public Dictionary<KubernetesObject, CachedRoute> Translated { get; } = new(ReferenceEqualityComparer.Instance);
@@ -42,7 +43,7 @@ internal sealed class RouteKindTranslator(
                 _attachments.Clear();
                 var parents = attacher.Attach(kind.Kind, route.Metadata, kind.ParentRefs(route), kind.Hostnames(route), verdict, _attachments);
                 var status = parents.Length == 0 ? null : new ObjectStatus(Translator.GatewayApiVersion, kind.Kind, route.Metadata.Namespace,
-                    route.Metadata.Name, route.Metadata.Generation, new RouteStatus { Parents = parents });
+                    route.Metadata.Name, route.Metadata.Generation, _statuses.Route(new RouteStatus { Parents = parents }));
                 hit = new CachedRoute(verdict, [.. _attachments.Select(a => (a.Listener.Id, a.Hosts))], status, backends.TakeTouched());
             }
 

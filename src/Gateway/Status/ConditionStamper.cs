@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 using System.Collections.Immutable;
+using System.Runtime.InteropServices;
 using Gateway.Model.Extensions;
 using Gateway.Model.GatewayApi;
 using Gateway.Model.Meta;
@@ -14,10 +15,13 @@ namespace Gateway.Status;
 /// </summary>
 public sealed class ConditionStamper(TimeProvider time)
 {
-    // Both maps are kept from one call to the next and swept, not rebuilt: at 10,000 routes a rebuild of either
-    // costs more than the rest of stamping. The earlier times are read from the last stamped status itself.
+    // One map, kept from one call to the next and swept, not rebuilt: at 10,000 routes a rebuild costs more than the
+    // rest of stamping. Each entry keeps the status as handed in (to know it again by reference) and as stamped (where
+    // the earlier times are read from); the stamped route statuses are pooled, so routes whose conditions changed in
+    // the same second share them.
     private readonly Dictionary<(string Kind, string? Namespace, string Name), Stamped> _byObject = [];
-    private readonly Dictionary<ObjectStatus, Stamped> _byInput = new(ReferenceEqualityComparer.Instance);
+    private readonly StatusPool _pool = new();
+    private Stamped[] _last = [];
     private long _round;
 
     public ImmutableArray<ObjectStatus> Stamp(ImmutableArray<ObjectStatus> statuses)
@@ -26,25 +30,40 @@ public sealed class ConditionStamper(TimeProvider time)
         now = new DateTimeOffset(now.Ticks - (now.Ticks % TimeSpan.TicksPerSecond), TimeSpan.Zero);
         var round = ++_round;
         var output = ImmutableArray.CreateBuilder<ObjectStatus>(statuses.Length);
+        var order = new Stamped[statuses.Length];
         var added = false;
-        foreach (var input in statuses)
+        var expected = 0; // Statuses come in the same order every call: walk the last call's order, hashing only where it differs.
+        for (var i = 0; i < statuses.Length; i++)
         {
-            if (!_byInput.TryGetValue(input, out var stamped))
+            var input = statuses[i];
+            var stamped = expected < _last.Length && ReferenceEquals(_last[expected].Input, input) ? _last[expected] : null;
+            if (stamped is null)
             {
-                var key = (input.Kind, input.Namespace, input.Name);
-                stamped = new Stamped(StampOne(input, _byObject.GetValueOrDefault(key)?.Status.Status, now));
-                _byObject[key] = stamped;
-                _byInput[input] = stamped;
-                added = true;
+                ref var slot = ref CollectionsMarshal.GetValueRefOrAddDefault(_byObject, (input.Kind, input.Namespace, input.Name), out _);
+                if (slot is null || !ReferenceEquals(slot.Input, input))
+                {
+                    slot = new Stamped(input, StampOne(input, slot?.Status.Status, now, _pool)) { Position = -1 };
+                    added = true;
+                }
+
+                stamped = slot;
             }
 
+            if (stamped.Position >= 0)
+            {
+                expected = stamped.Position + 1;
+            }
+
+            stamped.Position = i;
             stamped.Round = round;
+            order[i] = stamped;
             output.Add(stamped.Status);
         }
 
-        if (added || _byInput.Count != statuses.Length)
+        _last = order;
+
+        if (added || _byObject.Count != statuses.Length)
         {
-            Sweep(_byInput, round);
             Sweep(_byObject, round);
         }
 
@@ -64,7 +83,7 @@ public sealed class ConditionStamper(TimeProvider time)
         }
     }
 
-    private static ObjectStatus StampOne(ObjectStatus s, object? previous, DateTimeOffset now)
+    private static ObjectStatus StampOne(ObjectStatus s, object? previous, DateTimeOffset now, StatusPool pool)
     {
         ImmutableArray<Condition> StampAll(ImmutableArray<Condition> conditions, ImmutableArray<Condition>? before) =>
         [
@@ -88,7 +107,7 @@ public sealed class ConditionStamper(TimeProvider time)
                     }),
                 ],
             },
-            RouteStatus r => r with
+            RouteStatus r => pool.Route(r with
             {
                 Parents =
                 [
@@ -97,7 +116,7 @@ public sealed class ConditionStamper(TimeProvider time)
                         Conditions = StampAll(p.Conditions, (previous as RouteStatus)?.Parents.FirstOrDefault(q => SameParent(q.ParentRef, p.ParentRef))?.Conditions),
                     }),
                 ],
-            },
+            }),
             ListenerSetStatus ls => ls with
             {
                 Conditions = StampAll(ls.Conditions, (previous as ListenerSetStatus)?.Conditions),
@@ -119,10 +138,15 @@ public sealed class ConditionStamper(TimeProvider time)
     private static bool SameParent(ParentReference a, ParentReference b) =>
         a.Kind == b.Kind && a.Namespace == b.Namespace && a.Name == b.Name && a.SectionName == b.SectionName && a.Port == b.Port;
 
-    /// <summary>One stamped status and the last call that handed it in.</summary>
-    private sealed class Stamped(ObjectStatus status)
+    /// <summary>One status as handed in and as stamped, and the last call that handed it in.</summary>
+    private sealed class Stamped(ObjectStatus input, ObjectStatus status)
     {
+        public ObjectStatus Input { get; } = input;
+
         public ObjectStatus Status { get; } = status;
         public long Round { get; set; }
+
+        /// <summary>Where it was in the last call's order; -1 until handed out.</summary>
+        public int Position { get; set; }
     }
 }

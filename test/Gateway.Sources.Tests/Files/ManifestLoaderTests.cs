@@ -149,4 +149,42 @@ public sealed class ManifestLoaderTests
 
         route.Spec.Rules[0].Matches[0].Headers[0].Value.Should().Be("2");
     }
+
+    [Fact]
+    public void Load_ManyObjects_ReadsEveryValueExactly_AndRecurringValuesAreOneInstance()
+    {
+        var yaml = string.Join("---\n", Enumerable.Range(0, 300).Select(i => $"""
+            apiVersion: gateway.networking.k8s.io/v1
+            kind: HTTPRoute
+            metadata:
+              name: r{i}
+              namespace: shop
+            spec:
+              parentRefs:
+              - name: "gw-é"
+              hostnames:
+              - h{i}.example.com
+              rules:
+              - matches:
+                - headers:
+                  - name: x-tenant
+                    value: "t{i}"
+
+            """));
+
+        var routes = ManifestLoader.Load("many.yaml", yaml).Objects.Select(o => (V1HTTPRoute)o.Object).ToList();
+
+        routes.Should().HaveCount(300);
+        for (var i = 0; i < routes.Count; i++)
+        {
+            routes[i].Metadata.Name.Should().Be($"r{i}");
+            routes[i].Spec.Hostnames.Should().Equal($"h{i}.example.com");
+            routes[i].Spec.ParentRefs[0].Name.Should().Be("gw-é");
+            routes[i].Spec.Rules[0].Matches[0].Headers[0].Value.Should().Be($"t{i}");
+        }
+
+        // Pooled, not one copy per object: a namespace or a header name shared by 10,000 routes costs one string.
+        routes.Select(r => r.Metadata.Namespace).Distinct(ReferenceEqualityComparer.Instance).Should().HaveCountLessThan(5);
+        routes.Select(r => r.Spec.Rules[0].Matches[0].Headers[0].Name).Distinct(ReferenceEqualityComparer.Instance).Should().HaveCountLessThan(5);
+    }
 }
