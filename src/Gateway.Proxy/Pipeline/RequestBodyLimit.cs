@@ -42,7 +42,12 @@ internal static class RequestBodyLimit
             return request.ContentLength > max;
         }
 
-        request.Body = new LimitedRequestBody(request.Body, max.Value);
+        // A request that cannot have a body (no Content-Length, not chunked: most GETs) needs no counting.
+        if (context.Features.Get<IHttpRequestBodyDetectionFeature>() is { CanHaveBody: true })
+        {
+            request.Body = new LimitedRequestBody(request.Body, max.Value);
+        }
+
         return false;
     }
 
