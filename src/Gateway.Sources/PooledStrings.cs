@@ -42,6 +42,13 @@ internal sealed class PooledStrings : JsonConverter<string>
     /// <summary>The table's string equal to these UTF-8 bytes, or a new one (which may take the slot).</summary>
     internal static string Pooled(ReadOnlySpan<byte> utf8)
     {
+        // Only ASCII is compared against the table; a non-ASCII value would never match itself, and one that recurs
+        // would keep evicting a recurring ASCII value of the same slot, so neither would be pooled.
+        if (!Ascii.IsValid(utf8))
+        {
+            return Encoding.UTF8.GetString(utf8);
+        }
+
         var table = t_table ??= new Entry[Slots];
         ref var slot = ref table[(int)((uint)HashCode(utf8) % Slots)];
         if (slot.Value is { } known && SameAscii(known, utf8))
