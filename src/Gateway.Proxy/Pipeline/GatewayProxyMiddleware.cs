@@ -86,10 +86,10 @@ public sealed class GatewayProxyMiddleware
                         break;
                     }
 
-                    upstreamStarted = Stopwatch.GetTimestamp();
+                    upstreamStarted = logged ? Stopwatch.GetTimestamp() : 0; // Upstream time is for the access log only.
                     upstream = await _forwarder.ForwardAsync(context, route, forward, config.Clusters, listener.Listener.Defaults, listener.Listener.PassiveHealthCheck,
                         listener.Listener.BackendClientCertificateId is { } clientCertificate ? config.Certificates.Find(clientCertificate) : null).ConfigureAwait(false);
-                    upstreamEnded = Stopwatch.GetTimestamp();
+                    upstreamEnded = logged ? Stopwatch.GetTimestamp() : 0;
                     break;
             }
         }
@@ -99,7 +99,7 @@ public sealed class GatewayProxyMiddleware
             _metrics.RequestCompleted(listener?.LabelsFor(route) ?? RequestLabels.None, context.Response.StatusCode, elapsed.TotalSeconds);
             if (logged)
             {
-                var upstreamElapsed = upstreamEnded > upstreamStarted && upstreamStarted != 0 ? Stopwatch.GetElapsedTime(upstreamStarted, upstreamEnded) : (TimeSpan?)null;
+                var upstreamElapsed = upstreamEnded != 0 ? Stopwatch.GetElapsedTime(upstreamStarted, upstreamEnded) : (TimeSpan?)null;
                 _accessLog.Write(AccessLogEntry.For(context, elapsed, listener, route, upstream, upstreamElapsed, _options.AccessLogQuery, requestId,
                     RequestId.TraceId(context.Request, activity), sent!.Bytes));
             }
